@@ -1,0 +1,12 @@
+/** Documented exit codes of every command (README, "Exit codes"). */
+export const ExitCode = {
+  /** Everything passed. */
+  OK: 0,
+  /** A threshold, check or conformance case failed. */
+  FAILED: 1,
+  /** Usage, configuration, input or connection error: nothing was judged. */
+  USAGE: 2,
+  /** Nothing failed, but the evidence was not enough to pass (e.g. the generator was the bottleneck). */
+  INCONCLUSIVE: 3,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

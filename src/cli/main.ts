@@ -1,0 +1,30 @@
+// Entry of the engram-stream command line: wiring only. Each command's file parses
+// its flags and calls into the library; errors become one line and an exit code.
+import { Command, CommanderError } from 'commander';
+import { UserError } from '../util/user-error.js';
+import { ExitCode } from './exit-codes.js';
+import { TOOL_VERSION } from './version.js';
+// Commands register here, one import each.
+
+const program = new Command('engram-stream')
+  .description('Reference server, load generator and conformance suite for Engram observation streaming')
+  .version(TOOL_VERSION)
+  .exitOverride()
+  .showHelpAfterError('(run with --help for usage)');
+
+// Each command file exports register(program).
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+  } else if (err instanceof UserError) {
+    process.stderr.write(`engram-stream: ${err.message}\n`);
+    process.exitCode = ExitCode.USAGE;
+  } else {
+    // A bug, not a user error: keep the stack so it can be reported.
+    process.stderr.write(`engram-stream: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exitCode = ExitCode.USAGE;
+  }
+}

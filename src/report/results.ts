@@ -1,0 +1,199 @@
+// The results JSON: the single record every rendering (console, HTML, JUnit, hgrm)
+// is made from. bench and conform write it; `report` reads, merges and renders it.
+// Changes are additive (new optional fields); a breaking change bumps the version.
+import type { EncodedHistogram } from '../stats/histogram.js';
+
+export const RESULTS_SCHEMA_VERSION = 1;
+
+export type Verdict = 'passed' | 'failed' | 'inconclusive' | 'error';
+
+export interface ToolInfo {
+  name: 'engram-stream';
+  version: string;
+}
+
+export interface Environment {
+  node: string;
+  platform: string;
+  arch: string;
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  hostname: string;
+}
+
+export interface TargetInfo {
+  /** host:port as dialled. */
+  address: string;
+  /** True when the tool started its embedded reference server. */
+  embedded: boolean;
+  tls: boolean;
+  /** What the server said about itself (init capabilities), when it said anything. */
+  capabilities?: Record<string, number | boolean>;
+}
+
+export type FindingKind =
+  | 'silent-drop'
+  | 'unexpected-ack'
+  | 'duplicate-outcome'
+  | 'accepted-not-dense'
+  | 'accepted-out-of-order'
+  | 'wrong-reject-reason'
+  | 'rejected-but-visible'
+  | 'visible-twice'
+  | 'lost-write'
+  | 'indexed-backwards'
+  | 'indexed-ahead-of-accepted'
+  | 'resume-lost-data'
+  | 'staleness-over-bound'
+  | 'stream-error';
+
+export interface FindingExample {
+  session: string;
+  seq?: string;
+  /** ms from run origin. */
+  t?: number;
+  note: string;
+}
+
+export interface Finding {
+  kind: FindingKind;
+  severity: 'fail' | 'warn';
+  /** How many occurrences in all; examples keep only the most telling few. */
+  count: number;
+  /** One sentence a person can act on. */
+  message: string;
+  examples: FindingExample[];
+}
+
+export interface ResultsBase {
+  schemaVersion: typeof RESULTS_SCHEMA_VERSION;
+  tool: ToolInfo;
+  /** ISO 8601 wall-clock start. */
+  startedAt: string;
+  durationMs: number;
+  target: TargetInfo;
+  environment: Environment;
+  verdict: Verdict;
+  /** Why the verdict is what it is, one line each. */
+  verdictReasons: string[];
+  findings: Finding[];
+}
+
+// ---- bench ----
+
+export interface ThresholdResult {
+  /** As written in the scenario, e.g. "staleness.p99 < 100ms". */
+  expression: string;
+  /** 'run' or a phase name. */
+  scope: string;
+  metric: string;
+  /** The measured value in the metric's unit (ms for durations), or null when not measurable. */
+  actual: number | null;
+  passed: boolean | null;
+  /** Why it could not be judged, when passed is null. */
+  note?: string;
+}
+
+export interface SeriesPoint {
+  /** Whole seconds since the run's wall-clock start (aligns shards). */
+  second: number;
+  /** Epoch ms of the second's start, for cross-shard alignment. */
+  epochMs: number;
+  phase: string;
+  offered: number;
+  sent: number;
+  accepted: number;
+  rejected: Record<string, number>;
+  indexed: number;
+  inFlight: number;
+  /** Per-second histograms (encoded) so merged series stay exact. */
+  ackLatency?: EncodedHistogram;
+  staleness?: EncodedHistogram;
+  /** Most severe server state seen in this second. */
+  serverState: string;
+}
+
+export interface Marker {
+  /** ms from run start. */
+  t: number;
+  kind: 'phase' | 'fault' | 'abort';
+  label: string;
+}
+
+export interface PhaseResult {
+  name: string;
+  startMs: number;
+  durationMs: number;
+  shape: string;
+  offeredRate: number;
+  histograms: Record<string, EncodedHistogram>;
+  counters: Record<string, number>;
+}
+
+export interface GeneratorHealth {
+  eventLoopLagP99Ms: number;
+  eventLoopLagMaxMs: number;
+  cpuPercent: number;
+  /** Share of sends that left more than the lateness budget after their intended time. */
+  lateSendShare: number;
+  lateSends: number;
+  heldBySendWindow: number;
+  bottleneck: boolean;
+  note?: string;
+}
+
+export interface BenchResults extends ResultsBase {
+  kind: 'bench';
+  scenario: { name: string; file: string; description: string; digest: string; source: string };
+  shard: { index: number; count: number };
+  /** Histograms for the whole run: ack_latency (from intended send), ack_latency_actual, staleness, staleness_probe ... */
+  histograms: Record<string, EncodedHistogram>;
+  counters: Record<string, number>;
+  phases: PhaseResult[];
+  series: SeriesPoint[];
+  markers: Marker[];
+  thresholds: ThresholdResult[];
+  generator: GeneratorHealth;
+  /** Measurements the target made impossible, and why (e.g. no INDEXED acks). */
+  unavailable: { metric: string; why: string }[];
+}
+
+// ---- conform ----
+
+export type CaseOutcome = 'PASS' | 'NON-STRICT' | 'FAIL' | 'SKIP' | 'INCONCLUSIVE' | 'ERROR';
+
+export interface TranscriptEntry {
+  /** ms since the case started. */
+  t: number;
+  dir: 'out' | 'in' | 'note';
+  /** Stream number within the case, when it concerns a stream. */
+  stream?: number;
+  text: string;
+}
+
+export interface CaseResult {
+  id: string;
+  category: string;
+  clauses: string[];
+  requirement: string;
+  outcome: CaseOutcome;
+  durationMs: number;
+  expected?: string;
+  actual?: string;
+  /** Why SKIP, INCONCLUSIVE, ERROR or NON-STRICT. */
+  reason?: string;
+  findings: Finding[];
+  transcript: TranscriptEntry[];
+  /** Transcript entries dropped to keep the file small, counted, never silently. */
+  transcriptOmitted?: number;
+}
+
+export interface ConformResults extends ResultsBase {
+  kind: 'conform';
+  strict: boolean;
+  counts: Record<CaseOutcome, number>;
+  cases: CaseResult[];
+}
+
+export type Results = BenchResults | ConformResults;
