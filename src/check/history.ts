@@ -13,7 +13,14 @@ export type SessionKey = string;
 export type StreamId = number;
 
 export type AckStatusName = 'ACCEPTED' | 'REJECTED' | 'INDEXED' | 'UNSPECIFIED';
-export type StateName = 'UNSPECIFIED' | 'ACTIVE' | 'PAUSED' | 'BACKPRESSURE' | 'OVERLOADED' | 'ERROR' | 'CLOSED';
+export type StateName =
+  | 'UNSPECIFIED'
+  | 'ACTIVE'
+  | 'PAUSED'
+  | 'BACKPRESSURE'
+  | 'OVERLOADED'
+  | 'ERROR'
+  | 'CLOSED';
 
 /** What the client meant by a send, so the checker knows the right outcome. */
 export type SendIntent =
@@ -89,7 +96,22 @@ export type HistoryEvent =
       indexedThroughSequence: bigint;
       message: string;
     }
-  | { t: number; type: 'close-sent'; stream: StreamId; session: SessionKey; drain: boolean; lastSequence: bigint }
+  | {
+      /** Anything else the client wrote (flow control, a message without operation, raw bytes ...). */
+      t: number;
+      type: 'other-sent';
+      stream: StreamId;
+      session: SessionKey;
+      what: string;
+    }
+  | {
+      t: number;
+      type: 'close-sent';
+      stream: StreamId;
+      session: SessionKey;
+      drain: boolean;
+      lastSequence: bigint;
+    }
   | {
       t: number;
       type: 'stream-end';

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../util/user-error.js';
 import { ExitCode } from './exit-codes.js';
 import { TOOL_VERSION } from './version.js';
+
 // Commands register here, one import each.
 
 const program = new Command('engram-stream')

@@ -3,13 +3,13 @@
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import type { ObservationRequest, ObservationResponse } from './messages.js';
 import {
   decodeObservationRequest,
   decodeObservationResponse,
   encodeObservationRequest,
   encodeObservationResponse,
 } from './observation-codec.js';
-import type { ObservationRequest, ObservationResponse } from './messages.js';
 
 /** proto/ lives two levels above both src/protocol and dist/protocol. */
 export const PROTO_DIR = fileURLToPath(new URL('../../proto', import.meta.url));

@@ -6,6 +6,7 @@ const WIRE_VARINT = 0;
 const WIRE_FIXED64 = 1;
 const WIRE_LEN = 2;
 const WIRE_FIXED32 = 5;
+
 export { WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT };
 
 const textEncoder = new TextEncoder();

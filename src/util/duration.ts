@@ -7,7 +7,9 @@ const PATTERN = /^(\d+(?:\.\d+)?)(us|ms|s|m|h)$/;
 export function parseDuration(text: string, where: string): number {
   const m = PATTERN.exec(text.trim());
   if (!m) {
-    throw new UserError(`${where}: '${text}' is not a duration; write a number with a unit: 500ms, 2s, 5m, 1h`);
+    throw new UserError(
+      `${where}: '${text}' is not a duration; write a number with a unit: 500ms, 2s, 5m, 1h`,
+    );
   }
   return Number(m[1]) * (UNITS_MS[m[2] as string] as number);
 }

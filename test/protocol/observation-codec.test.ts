@@ -14,8 +14,7 @@ import {
 import { PROTO_DIR, SERVICE_PROTO } from '../../src/protocol/service-definition.js';
 
 const root = new protobuf.Root();
-root.resolvePath = (_origin, target) =>
-  target.startsWith('google/') ? target : `${PROTO_DIR}/${target}`;
+root.resolvePath = (_origin, target) => (target.startsWith('google/') ? target : `${PROTO_DIR}/${target}`);
 root.loadSync(SERVICE_PROTO, { keepCase: false });
 const RequestType = root.lookupType('engram.v1.ObservationRequest');
 const ResponseType = root.lookupType('engram.v1.ObservationResponse');
@@ -72,9 +71,9 @@ describe('observation codec', () => {
       RequestType.fromObject({ memorySpaceId: 'abc', observation: { id: 'q', embedding: [1, 2, 3] } }),
     ).finish();
     const back = decodeObservationRequest(bytes);
-    expect(back.operation?.case === 'observation' && Array.from(back.operation.observation.embedding)).toEqual([
-      1, 2, 3,
-    ]);
+    expect(
+      back.operation?.case === 'observation' && Array.from(back.operation.observation.embedding),
+    ).toEqual([1, 2, 3]);
   });
 
   it('round-trips responses and protobufjs agrees', () => {
@@ -102,7 +101,11 @@ describe('observation codec', () => {
     const obj = ResponseType.toObject(ResponseType.decode(bytes), { longs: String, enums: String }) as {
       ack: { status: string; reason: string; expectedSequence: string };
     };
-    expect(obj.ack).toMatchObject({ status: 'STATUS_REJECTED', reason: 'REJECT_REASON_SEQUENCE_GAP', expectedSequence: '3' });
+    expect(obj.ack).toMatchObject({
+      status: 'STATUS_REJECTED',
+      reason: 'REJECT_REASON_SEQUENCE_GAP',
+      expectedSequence: '3',
+    });
   });
 
   it('rejects truncated and malformed input with a WireError', () => {
