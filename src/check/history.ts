@@ -147,3 +147,6 @@ export type HistoryEvent =
     };
 
 export type HistoryEventType = HistoryEvent['type'];
+
+/** Where a recording client puts its events: a checker fold, an array, a transcript ... */
+export type HistorySink = (event: HistoryEvent) => void;
