@@ -1,0 +1,202 @@
+// From the schema's output to the Scenario the run uses, with the checks that span several
+// keys (unique phase names, threshold scopes, fault times). Each problem keeps its key path.
+import { totalArrivals } from '../schedule/arrivals.js';
+import { parseThresholdExpression } from '../thresholds/parse-threshold.js';
+import type { Threshold } from '../thresholds/threshold.js';
+import type { FaultEvent, Phase, PhaseShape, Scenario } from './scenario.js';
+import type { RawScenario } from './schema.js';
+import type { KeyPath } from './yaml-location.js';
+
+export interface BuildIssue {
+  path: KeyPath;
+  /** Point at this key inside the map at path rather than at its value. */
+  key?: string;
+  message: string;
+}
+
+/** Flags bench sets on the embedded server itself. */
+const RESERVED_SERVE_FLAGS = ['dim', 'host', 'port'];
+
+type RawPhase = RawScenario['phases'][number];
+type RawFault = RawScenario['faults'][number];
+
+export function buildScenario(
+  raw: RawScenario,
+  file: string,
+  source: string,
+): { scenario: Scenario; issues: BuildIssue[] } {
+  const issues: BuildIssue[] = [];
+  const phases = buildPhases(raw, issues);
+  const scenario: Scenario = {
+    name: raw.name,
+    description: raw.description.trim(),
+    file,
+    source,
+    target: {
+      ...(raw.target.address ? { address: raw.target.address } : {}),
+      tls: raw.target.tls,
+      serveArgs: serveArgs(raw.target.serve, issues),
+    },
+    memorySpaces: raw.memorySpaces,
+    dim: raw.dim,
+    embeddings:
+      raw.embeddings?.kind === 'clustered'
+        ? { ...raw.embeddings, seed: raw.embeddings.seed ?? raw.seed }
+        : { kind: 'random', seed: raw.embeddings?.seed ?? raw.seed },
+    seed: raw.seed,
+    sessions: raw.sessions,
+    sendWindow: raw.sendWindow,
+    indexAcks: raw.indexAcks,
+    phases,
+    totalMs: phases.reduce((sum, p) => sum + p.durationMs, 0),
+    faults: [],
+    probes: {
+      share: raw.probes.share,
+      pollIntervalMs: raw.probes.pollInterval,
+      timeoutMs: raw.probes.timeout,
+    },
+    thresholds: buildThresholds(raw, phases, issues),
+    close: raw.close,
+  };
+  // Fault checks need the finished schedule (a count maps to a time through the arrivals).
+  if (issues.length === 0) scenario.faults = raw.faults.map((f, i) => buildFault(f, i, scenario, issues));
+  return { scenario, issues };
+}
+
+function buildPhases(raw: RawScenario, issues: BuildIssue[]): Phase[] {
+  const seen = new Set<string>();
+  let startMs = 0;
+  return raw.phases.map((p, index) => {
+    if (p.name === 'run') {
+      issues.push({
+        path: ['phases', index, 'name'],
+        message: "'run' names the whole run; give the phase another name",
+      });
+    } else if (seen.has(p.name)) {
+      issues.push({
+        path: ['phases', index, 'name'],
+        message: `phase name '${p.name}' is used twice; names must be unique`,
+      });
+    }
+    seen.add(p.name);
+    const phase: Phase = {
+      name: p.name,
+      index,
+      startMs,
+      durationMs: p.duration,
+      shape: shapeOf(p, index, raw.seed, issues),
+    };
+    startMs += p.duration;
+    return phase;
+  });
+}
+
+function shapeOf(p: RawPhase, index: number, seed: number, issues: BuildIssue[]): PhaseShape {
+  switch (p.shape) {
+    case 'constant':
+      return { kind: 'constant', rate: p.rate };
+    case 'ramp':
+      return { kind: 'ramp', from: p.from, to: p.to };
+    case 'poisson':
+      return { kind: 'poisson', rate: p.rate, seed: p.seed ?? seed + index };
+    case 'burst':
+      if (p.burst.for >= p.burst.every) {
+        issues.push({
+          path: ['phases', index, 'burst', 'for'],
+          message: `a burst must be shorter than its period (every: ${p.burst.every}ms); write e.g. 'every: 10s, for: 1s'`,
+        });
+      }
+      return {
+        kind: 'burst',
+        rate: p.rate,
+        burstRate: p.burst.rate,
+        everyMs: p.burst.every,
+        burstMs: p.burst.for,
+      };
+  }
+}
+
+function buildThresholds(raw: RawScenario, phases: Phase[], issues: BuildIssue[]): Threshold[] {
+  const scopes = ['run', ...phases.map((p) => p.name)];
+  const built: Threshold[] = [];
+  raw.thresholds.forEach((t, i) => {
+    const written = typeof t === 'string' ? t : t.expr;
+    const outcome = parseThresholdExpression(written);
+    if (!outcome.ok) {
+      issues.push({
+        path: typeof t === 'string' ? ['thresholds', i] : ['thresholds', i, 'expr'],
+        message: outcome.message,
+      });
+      return;
+    }
+    const scope = typeof t === 'string' ? 'run' : t.scope;
+    if (!scopes.includes(scope)) {
+      issues.push({
+        path: ['thresholds', i, 'scope'],
+        message: `unknown scope '${scope}'; write 'run' or a phase name: ${scopes.join(', ')}`,
+      });
+      return;
+    }
+    built.push({
+      expression: written.trim(),
+      ...outcome.parsed,
+      scope,
+      abortOnFail: typeof t === 'string' ? false : t.abortOnFail,
+    });
+  });
+  return built;
+}
+
+function buildFault(f: RawFault, index: number, scenario: Scenario, issues: BuildIssue[]): FaultEvent {
+  const path = ['faults', index];
+  if ((f.at === undefined) === (f.after === undefined)) {
+    issues.push({
+      path,
+      message: "a fault needs exactly one of 'at: 20s' (a time) or 'after: 5000' (observations sent)",
+    });
+  } else if (f.at !== undefined && f.at >= scenario.totalMs) {
+    issues.push({
+      path: [...path, 'at'],
+      message: `at ${f.at}ms is not before the end of the phases (${scenario.totalMs}ms); pick an earlier time`,
+    });
+  } else if (f.after !== undefined && f.after > totalArrivals(scenario)) {
+    issues.push({
+      path: [...path, 'after'],
+      message: `after ${f.after} observations, but the phases send only ${totalArrivals(scenario)}; pick a smaller count`,
+    });
+  }
+  const trigger = {
+    ...(f.at !== undefined ? { atMs: f.at } : {}),
+    ...(f.after !== undefined ? { afterCount: f.after } : {}),
+    share: f.share,
+    index,
+  };
+  switch (f.kind) {
+    case 'disconnect':
+      return { ...trigger, kind: 'disconnect', cut: f.cut, resumeAfterMs: f.resumeAfter };
+    case 'gap':
+      return { ...trigger, kind: 'gap', count: f.count };
+    case 'duplicate':
+      return { ...trigger, kind: 'duplicate', count: f.count };
+    case 'hold':
+      return { ...trigger, kind: 'hold', holdMs: f.for };
+  }
+}
+
+function serveArgs(serve: Record<string, string | number | boolean>, issues: BuildIssue[]): string[] {
+  const args: string[] = [];
+  for (const [flag, value] of Object.entries(serve)) {
+    if (RESERVED_SERVE_FLAGS.includes(flag)) {
+      issues.push({
+        path: ['target', 'serve'],
+        key: flag,
+        message: `'${flag}' is set by bench itself (dim from the scenario's 'dim', host and port chosen free); remove it`,
+      });
+    } else if (value === true) {
+      args.push(`--${flag}`);
+    } else if (value !== false) {
+      args.push(`--${flag}`, String(value));
+    }
+  }
+  return args;
+}

@@ -1,0 +1,35 @@
+// The fault schedule: each fault of the scenario with its time on the run's timeline and
+// the sessions it affects. Both are functions of the scenario alone, so every shard and
+// worker agrees on them.
+import type { FaultEvent, Scenario } from '../scenario/scenario.js';
+import { arrivalTime } from './arrivals.js';
+
+export type ScheduledFault = FaultEvent & {
+  /** ms from run start: the given time, or for `after: N` the intended time of the N-th observation. */
+  atMs: number;
+  /** Global session indices affected, ascending, spread evenly over all sessions. */
+  sessions: number[];
+};
+
+/** ceil(share * sessionCount) sessions (at least one), evenly spaced so each shard gets its part. */
+export function affectedSessions(share: number, sessionCount: number): number[] {
+  const n = Math.min(sessionCount, Math.max(1, Math.ceil(share * sessionCount - 1e-9)));
+  return Array.from({ length: n }, (_, j) => Math.floor((j * sessionCount) / n));
+}
+
+/** Time of a fault; afterCount must be within the scenario's arrivals (the loader checks it). */
+export function faultTime(scenario: Scenario, fault: FaultEvent): number {
+  if (fault.atMs !== undefined) return fault.atMs;
+  return arrivalTime(scenario, (fault.afterCount as number) - 1);
+}
+
+/** All faults in time order (ties keep the scenario's order). */
+export function resolveFaults(scenario: Scenario): ScheduledFault[] {
+  return scenario.faults
+    .map((f) => ({
+      ...f,
+      atMs: faultTime(scenario, f),
+      sessions: affectedSessions(f.share, scenario.sessions),
+    }))
+    .sort((a, b) => a.atMs - b.atMs || a.index - b.index);
+}

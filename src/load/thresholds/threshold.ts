@@ -1,0 +1,16 @@
+// A parsed threshold (SLO): `metric op value[unit]`, judged for the whole run or one phase.
+export type ThresholdOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
+
+export interface Threshold {
+  /** As written, e.g. "staleness.p99 < 100ms". */
+  expression: string;
+  /** Canonical metric name, e.g. "staleness.p99", "rejected{OVERLOADED}", "silent_drops". */
+  metric: string;
+  op: ThresholdOp;
+  /** In the metric's unit: milliseconds for durations, a plain number otherwise. */
+  value: number;
+  /** 'run' or a phase name. */
+  scope: string;
+  /** Stop the run as soon as this threshold fails. */
+  abortOnFail: boolean;
+}
