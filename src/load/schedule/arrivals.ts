@@ -67,6 +67,17 @@ export function phaseArrivalCounts(scenario: Scenario): number[] {
   return planOf(scenario).map((p) => p.count);
 }
 
+/** Arrivals per phase that go to the given sessions (e.g. one shard's): k with k mod sessions in the set. */
+export function phaseArrivalCountsFor(scenario: Scenario, sessions: readonly number[]): number[] {
+  const n = scenario.sessions;
+  const congruent = (lo: number, hi: number, s: number) => Math.ceil((hi - s) / n) - Math.ceil((lo - s) / n);
+  return planOf(scenario).map((p) => {
+    let count = 0;
+    for (const s of sessions) count += congruent(p.firstIndex, p.firstIndex + p.count, s);
+    return count;
+  });
+}
+
 export function totalArrivals(scenario: Scenario): number {
   const plan = planOf(scenario);
   const last = plan[plan.length - 1];
