@@ -1,0 +1,59 @@
+// The checker's memory per session and per stream: counters, marks and the small
+// sets that are still open (outstanding sends, accepted-but-not-indexed), never
+// the events themselves.
+import { AcceptedBacklog } from './accepted-backlog.js';
+import type { SessionKey, StreamId } from './history.js';
+import { type PendingSend, PendingSends } from './pending-sends.js';
+
+export class SessionState {
+  /** Highest sequence the client knows accepted (from ACCEPTED acks or a resume's initial_sequence). */
+  lastAccepted = 0n;
+  /** Highest INDEXED mark seen on the session's current stream. */
+  indexedHigh = 0n;
+  /** The stream of the latest init-ack: acks on older streams are late or fenced. */
+  current: StreamState | undefined;
+  /** initial_sequence of the latest resume, which bounds what fenced streams may still confirm. */
+  resumeInitial: bigint | undefined;
+  /** The stream that sent the latest resume init: older streams may end ABORTED (fenced). */
+  lastResumeStream: StreamState | undefined;
+  /** Sends whose stream broke before their outcome, by sequence, until a resume settles them. */
+  readonly indeterminate = new Map<bigint, PendingSend>();
+  readonly streams = new Set<StreamState>();
+  readonly backlog: AcceptedBacklog;
+  /** Whether INDEXED acks were asked for and not denied by the capabilities. */
+  indexAcks = false;
+
+  constructor(
+    readonly key: SessionKey,
+    backlogLimit: number,
+  ) {
+    this.backlog = new AcceptedBacklog(backlogLimit);
+  }
+}
+
+export class StreamState {
+  readonly pending = new PendingSends();
+  /** Sequences recently settled on this stream, to tell a duplicate outcome from an unexpected ack. */
+  readonly recentlySettled = new Map<bigint, number>();
+  /** Last INDEXED mark on this stream. */
+  lastMark = 0n;
+  initAsked = { resume: false, indexAcks: false };
+  initAcked = false;
+  closeSent: { t: number; drain: boolean } | undefined;
+  ended = false;
+
+  constructor(
+    readonly id: StreamId,
+    readonly session: SessionState,
+    /** Order of first appearance, to tell older streams from newer ones. */
+    readonly ordinal: number,
+  ) {}
+
+  rememberSettled(seq: bigint, t: number): void {
+    this.recentlySettled.delete(seq);
+    this.recentlySettled.set(seq, t);
+    if (this.recentlySettled.size > 1024) {
+      this.recentlySettled.delete(this.recentlySettled.keys().next().value as bigint);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+// The outstanding sends of one stream: sends still waiting for their ACCEPTED or
+// REJECTED ack. Outcomes correlate to sends in order per sequence number (a retry
+// of the same number after a rejection is a new send), and the send order is kept
+// so the oldest outstanding send can be found when the stream gets too far ahead.
+import type { SendIntent } from './history.js';
+
+export interface PendingSend {
+  seq: bigint;
+  t: number;
+  intent: SendIntent;
+  episodeId: string;
+  settled: boolean;
+}
+
+export class PendingSends {
+  private readonly bySeq = new Map<bigint, PendingSend[]>();
+  /** Send order, with settled entries removed lazily (compacted when they dominate). */
+  private order: PendingSend[] = [];
+  private head = 0;
+  private outstanding = 0;
+
+  get size(): number {
+    return this.outstanding;
+  }
+
+  add(p: PendingSend): void {
+    const list = this.bySeq.get(p.seq);
+    if (list) list.push(p);
+    else this.bySeq.set(p.seq, [p]);
+    this.order.push(p);
+    this.outstanding++;
+  }
+
+  /** The oldest outstanding send with this sequence number, removed; undefined when none. */
+  take(seq: bigint): PendingSend | undefined {
+    const list = this.bySeq.get(seq);
+    if (!list) return undefined;
+    const p = list.shift() as PendingSend;
+    if (list.length === 0) this.bySeq.delete(seq);
+    this.settle(p);
+    return p;
+  }
+
+  /** The oldest outstanding send in send order, removed. */
+  takeOldest(): PendingSend | undefined {
+    while (this.head < this.order.length) {
+      const p = this.order[this.head] as PendingSend;
+      if (!p.settled) return this.take(p.seq);
+      this.head++;
+    }
+    return undefined;
+  }
+
+  /** Every outstanding send in send order, removing them all. */
+  drain(): PendingSend[] {
+    const out = this.order.slice(this.head).filter((p) => !p.settled);
+    this.bySeq.clear();
+    this.order = [];
+    this.head = 0;
+    this.outstanding = 0;
+    for (const p of out) p.settled = true;
+    return out;
+  }
+
+  /** Outstanding sequence numbers (for resume checks), without removing anything. */
+  *seqs(): IterableIterator<bigint> {
+    yield* this.bySeq.keys();
+  }
+
+  private settle(p: PendingSend): void {
+    p.settled = true;
+    this.outstanding--;
+    const live = this.order.length - this.head;
+    if (live > 1024 && live > 2 * this.outstanding) {
+      this.order = this.order.slice(this.head).filter((q) => !q.settled);
+      this.head = 0;
+    }
+  }
+}
