@@ -28,10 +28,11 @@ function rate(perSecond: number): string {
   return `${Number(perSecond.toFixed(2))}/s`;
 }
 
-function describeFault(f: ScheduledFault, mine: ReadonlySet<number>): string {
+/** `mine`: the sessions of this shard, when the run is sharded. */
+function describeFault(f: ScheduledFault, mine: ReadonlySet<number> | undefined): string {
   const when = f.afterCount !== undefined ? `after ${f.afterCount} obs (${at(f.atMs)})` : at(f.atMs);
-  const local = f.sessions.filter((s) => mine.has(s)).length;
-  const who = `${Math.round(f.share * 100)}% of sessions = ${f.sessions.length} (${local} in this shard)`;
+  const local = mine ? ` (${f.sessions.filter((s) => mine.has(s)).length} in this shard)` : '';
+  const who = `${Number((f.share * 100).toFixed(2))}% of sessions = ${f.sessions.length}${local}`;
   let what: string;
   switch (f.kind) {
     case 'disconnect':
@@ -78,7 +79,7 @@ function phaseRows(scenario: Scenario, shard: Shard, sessions: number[]): string
 /** The schedule of one shard (default: the whole run) as readable text. */
 export function describeSchedule(scenario: Scenario, shard: Shard = WHOLE_RUN): string {
   const sessions = shardSessions(scenario.sessions, shard);
-  const mine = new Set(sessions);
+  const mine = shard.count > 1 ? new Set(sessions) : undefined;
   const target = scenario.target.address
     ? `${scenario.target.address}${scenario.target.tls ? ' (TLS)' : ''}`
     : `embedded reference server (--dim ${scenario.dim}${scenario.target.serveArgs.length ? ` ${scenario.target.serveArgs.join(' ')}` : ''})`;
