@@ -7,14 +7,18 @@ import { arrivalTime } from './arrivals.js';
 export type ScheduledFault = FaultEvent & {
   /** ms from run start: the given time, or for `after: N` the intended time of the N-th observation. */
   atMs: number;
-  /** Global session indices affected, ascending, spread evenly over all sessions. */
+  /** Global session indices affected, ascending (see affectedSessions). */
   sessions: number[];
 };
 
-/** ceil(share * sessionCount) sessions (at least one), evenly spaced so each shard gets its part. */
-export function affectedSessions(share: number, sessionCount: number): number[] {
+/**
+ * ceil(share * sessionCount) sessions (at least one), consecutive from `offset` (wrapping):
+ * consecutive indices fall evenly on the shards (session s runs in shard s mod N) and on the
+ * memory spaces (s mod spaces), so every shard and space gets its part of the fault.
+ */
+export function affectedSessions(share: number, sessionCount: number, offset = 0): number[] {
   const n = Math.min(sessionCount, Math.max(1, Math.ceil(share * sessionCount - 1e-9)));
-  return Array.from({ length: n }, (_, j) => Math.floor((j * sessionCount) / n));
+  return Array.from({ length: n }, (_, j) => (offset + j) % sessionCount).sort((a, b) => a - b);
 }
 
 /** Time of a fault; afterCount must be within the scenario's arrivals (the loader checks it). */
