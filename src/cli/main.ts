@@ -3,9 +3,9 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../util/user-error.js';
 import { ExitCode } from './exit-codes.js';
-import { TOOL_VERSION } from './version.js';
-
 // Commands register here, one import each.
+import { register as registerServe } from './serve-command.js';
+import { TOOL_VERSION } from './version.js';
 
 const program = new Command('engram-stream')
   .description('Reference server, load generator and conformance suite for Engram observation streaming')
@@ -14,6 +14,7 @@ const program = new Command('engram-stream')
   .showHelpAfterError('(run with --help for usage)');
 
 // Each command file exports register(program).
+registerServe(program);
 
 try {
   await program.parseAsync(process.argv);

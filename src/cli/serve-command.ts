@@ -1,0 +1,52 @@
+// `engram-stream serve`: flags -> ServerConfig -> startServer; prints the ready line
+// and stops gracefully on SIGTERM or SIGINT.
+import type { Command } from 'commander';
+import { defaultServerConfig } from '../server/server-config.js';
+import { type ServeFlags, serverConfigFromFlags } from '../server/server-flags.js';
+import { startServer } from '../server/start-server.js';
+import { formatDuration } from '../util/duration.js';
+
+export function register(program: Command): void {
+  const d = defaultServerConfig();
+  program
+    .command('serve')
+    .description('Run the reference engram.v1 gRPC server (ObserveStream, RecallStream, health, reflection)')
+    .option('--host <address>', 'address to listen on', d.host)
+    .option('--port <n>', 'port to listen on; 0 picks a free one', String(d.port))
+    .option('--dim <n>', 'embedding dimension observations must have', String(d.dim))
+    .option(
+      '--queue-capacity <n>',
+      'observations accepted but not yet indexed, at most',
+      String(d.queueCapacity),
+    )
+    .option(
+      '--index-workers <n>',
+      'index worker threads (default: cores - 1, at least 1)',
+      String(d.indexWorkers),
+    )
+    .option('--m <n>', 'HNSW M (graph degree)', String(d.m))
+    .option('--ef-construction <n>', 'HNSW efConstruction', String(d.efConstruction))
+    .option('--max-elements <n>', 'element limit per memory space (then SPACE_FULL)', String(d.maxElements))
+    .option(
+      '--session-idle-timeout <duration>',
+      'how long a detached session stays resumable',
+      formatDuration(d.sessionIdleTimeoutMs),
+    )
+    .option(
+      '--heartbeat-interval <duration>',
+      'StreamStatus heartbeat on every attached stream',
+      formatDuration(d.heartbeatIntervalMs),
+    )
+    .option('--metrics-port <n>', 'Prometheus /metrics port; 0 = off', String(d.metricsPort))
+    .option('--max-text-bytes <n>', 'limit on Episode.what in UTF-8 bytes', String(d.maxTextBytes))
+    .option('--max-message-bytes <n>', 'gRPC receive limit per request', String(d.maxMessageBytes))
+    .action(async (flags: ServeFlags) => {
+      const server = await startServer(serverConfigFromFlags(flags));
+      process.stdout.write(`listening on ${server.address}\n`);
+      const stop = (): void => {
+        void server.shutdown().then(() => process.exit(0));
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+}

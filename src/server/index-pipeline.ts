@@ -1,0 +1,80 @@
+// Moves accepted observations from the queue into the index workers: whichever
+// worker is free takes the next batch, and a committed batch becomes visible.
+import { batchSizeFor } from './batch-size.js';
+import type { IndexItem } from './index-item.js';
+import type { IndexQueue } from './index-queue.js';
+import type { IndexWorker, IndexWorkers } from './index-workers.js';
+
+/**
+ * The commit/visibility step: called once a batch is in the index; `makeVisible`
+ * settles it (queue depth, INDEXED acks). The correct server calls it at once.
+ */
+export type CommitStep = (batch: readonly IndexItem[], makeVisible: () => void) => void;
+
+export class IndexPipeline {
+  private idleWaiters: Array<() => void> = [];
+  /** Observations made visible per second, smoothed; 0 until the first batch. */
+  private ratePerSecond = 0;
+  private lastVisibleAt = performance.now();
+
+  constructor(
+    private readonly queue: IndexQueue,
+    private readonly workers: IndexWorkers,
+    private readonly dim: number,
+    private readonly commit: CommitStep,
+    private readonly onVisible: (batch: readonly IndexItem[]) => void,
+  ) {}
+
+  /** Queues an accepted observation; the caller checked admission. */
+  enqueue(item: IndexItem, highPriority: boolean): void {
+    this.queue.push(item, highPriority);
+    this.dispatch();
+  }
+
+  get indexRatePerSecond(): number {
+    return this.ratePerSecond;
+  }
+
+  /** Resolves when nothing accepted is waiting or being inserted. */
+  idle(): Promise<void> {
+    if (this.queue.depth === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private dispatch(): void {
+    for (const worker of this.workers.workers) {
+      if (this.queue.waiting === 0) return;
+      if (!worker.busy) this.run(worker, this.queue.take(batchSizeFor(this.queue.waiting)));
+    }
+  }
+
+  private run(worker: IndexWorker, batch: IndexItem[]): void {
+    const dim = this.dim;
+    const vectors = new Float32Array(batch.length * dim);
+    const spaces: string[] = [];
+    const labels: number[] = [];
+    batch.forEach((item, i) => {
+      vectors.set(item.embedding, i * dim);
+      spaces.push(item.space.id);
+      labels.push(item.label);
+    });
+    worker.busy = true;
+    // No catch: a failed insert would lose accepted observations, so it crashes the
+    // process loudly (unhandled rejection) instead of going unnoticed.
+    void worker.insert(spaces, labels, vectors).then(() => {
+      worker.busy = false;
+      this.commit(batch, () => this.settle(batch));
+      this.dispatch();
+    });
+  }
+
+  private settle(batch: readonly IndexItem[]): void {
+    const now = performance.now();
+    const instant = (batch.length * 1000) / Math.max(1, now - this.lastVisibleAt);
+    this.ratePerSecond = this.ratePerSecond === 0 ? instant : 0.8 * this.ratePerSecond + 0.2 * instant;
+    this.lastVisibleAt = now;
+    this.queue.settle(batch.length);
+    this.onVisible(batch);
+    if (this.queue.depth === 0) for (const w of this.idleWaiters.splice(0)) w();
+  }
+}

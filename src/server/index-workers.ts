@@ -1,0 +1,92 @@
+// The pool of index worker threads. Each owns one segment of every memory space;
+// inserts go to one worker, searches to all of them.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { FromIndexWorker, IndexWorkerOptions, ToIndexWorker } from './index-worker-protocol.js';
+
+/** One nearest neighbour of a segment: the label within its space and the cosine distance. */
+export interface Neighbour {
+  label: number;
+  distance: number;
+}
+
+/**
+ * The compiled worker next to this module. When this module runs from src/ (vitest
+ * loads the TypeScript), workers cannot load TypeScript, so the built copy in dist/
+ * is used: `npm run build` first, as `npm test` does.
+ */
+function workerUrl(): URL {
+  const here = new URL('./index-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(here))) return here;
+  return new URL('../../dist/server/index-worker.js', import.meta.url);
+}
+
+type Reply = (message: FromIndexWorker) => void;
+
+export class IndexWorker {
+  private readonly worker: Worker;
+  private readonly replies = new Map<number, Reply>();
+  private nextId = 0;
+  busy = false;
+
+  constructor(options: IndexWorkerOptions) {
+    this.worker = new Worker(workerUrl(), { workerData: options });
+    this.worker.on('message', (m: FromIndexWorker) => {
+      const reply = this.replies.get(m.id);
+      this.replies.delete(m.id);
+      reply?.(m);
+    });
+    // A dead worker would leave accepted observations unindexed: fail loudly, never quietly.
+    this.worker.on('error', (err) => {
+      throw err;
+    });
+  }
+
+  private request(message: ToIndexWorker, transfer: ArrayBuffer[]): Promise<FromIndexWorker> {
+    return new Promise((resolve, reject) => {
+      this.replies.set(message.id, (m) =>
+        m.type === 'failed' ? reject(new Error(`index worker: ${m.message}`)) : resolve(m),
+      );
+      this.worker.postMessage(message, transfer);
+    });
+  }
+
+  /** Inserts the vectors (dim floats each, transferred) under the items' spaces and labels. */
+  async insert(spaces: string[], labels: number[], vectors: Float32Array): Promise<void> {
+    await this.request({ type: 'insert', id: this.nextId++, spaces, labels, vectors }, [
+      vectors.buffer as ArrayBuffer,
+    ]);
+  }
+
+  async search(space: string, vector: Float32Array, k: number): Promise<Neighbour[]> {
+    const m = await this.request({ type: 'search', id: this.nextId++, space, vector, k }, []);
+    if (m.type !== 'found') return [];
+    return m.labels.map((label, i) => ({ label, distance: m.distances[i] as number }));
+  }
+
+  terminate(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+export class IndexWorkers {
+  readonly workers: IndexWorker[];
+
+  constructor(count: number, options: IndexWorkerOptions) {
+    this.workers = Array.from({ length: count }, () => new IndexWorker(options));
+  }
+
+  /** The k nearest of every segment, merged: nearest first. */
+  async search(space: string, vector: Float32Array, k: number): Promise<Neighbour[]> {
+    const perSegment = await Promise.all(this.workers.map((w) => w.search(space, vector, k)));
+    return perSegment
+      .flat()
+      .sort((a, b) => a.distance - b.distance)
+      .slice(0, k);
+  }
+
+  async terminate(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

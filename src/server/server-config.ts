@@ -1,0 +1,51 @@
+// Everything `engram-stream serve` can be told, with the defaults of issue 2.
+import { availableParallelism } from 'node:os';
+
+export interface ServerConfig {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Required embedding length. */
+  dim: number;
+  /** Observations accepted but not yet visible, across all sessions. */
+  queueCapacity: number;
+  indexWorkers: number;
+  /** HNSW graph degree. */
+  m: number;
+  efConstruction: number;
+  /** Element limit per memory space; beyond it observations are rejected with SPACE_FULL. */
+  maxElements: number;
+  /** How long a detached session stays resumable. */
+  sessionIdleTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  /** 0 = no metrics endpoint. */
+  metricsPort: number;
+  /** Limit on Episode.what in UTF-8 bytes. */
+  maxTextBytes: number;
+  /** gRPC receive limit for one request; larger ones end the stream with RESOURCE_EXHAUSTED. */
+  maxMessageBytes: number;
+}
+
+export function defaultServerConfig(): ServerConfig {
+  return {
+    host: '127.0.0.1',
+    port: 50051,
+    dim: 768,
+    queueCapacity: 10_000,
+    indexWorkers: Math.max(1, availableParallelism() - 1),
+    m: 16,
+    efConstruction: 100,
+    maxElements: 1_000_000,
+    sessionIdleTimeoutMs: 5 * 60_000,
+    heartbeatIntervalMs: 5_000,
+    metricsPort: 0,
+    maxTextBytes: 64 * 1024,
+    maxMessageBytes: 4 * 1024 * 1024,
+  };
+}
+
+/** SES-4: the public server's memory space ids. */
+export const MEMORY_SPACE_ID = /^[a-z0-9_-]{3,64}$/;
+
+/** Importance at or above which an observation takes the high-priority lane (FLOW-9, IDX-7). */
+export const HIGH_PRIORITY_IMPORTANCE = 0.8;

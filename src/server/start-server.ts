@@ -1,0 +1,107 @@
+// Starts the reference server: EngramService (ObserveStream, RecallStream), gRPC
+// health and reflection, and the metrics endpoint. Shared by `serve` and the tests.
+import * as grpc from '@grpc/grpc-js';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation } from 'grpc-health-check';
+import {
+  engramServiceDefinition,
+  loadPackageDefinition,
+  SERVICE_NAME,
+} from '../protocol/service-definition.js';
+import { UserError } from '../util/user-error.js';
+import { defaultComponents, type ServerComponents } from './components.js';
+import { type MetricsEndpoint, startMetricsEndpoint } from './metrics-endpoint.js';
+import { handleObserveStream } from './observe-stream.js';
+import { handleRecallStream } from './recall-stream.js';
+import type { ServerConfig } from './server-config.js';
+import { ServerCore } from './server-core.js';
+
+export interface RunningServer {
+  port: number;
+  /** host:port to dial. */
+  address: string;
+  /** The metrics endpoint's port, when --metrics-port is not 0. */
+  metricsPort: number | undefined;
+  /**
+   * Graceful stop (SHUT-1, SHUT-2): refuse new observations, drain the queue into
+   * the index (final INDEXED acks go out as batches commit), end open streams with
+   * UNAVAILABLE, stop. Calling it again returns the same promise.
+   */
+  shutdown(): Promise<void>;
+}
+
+/** How long open calls get to finish after they were told to end, before the server forces them. */
+const CALL_END_GRACE_MS = 2000;
+
+export async function startServer(
+  config: ServerConfig,
+  components: ServerComponents = defaultComponents(),
+): Promise<RunningServer> {
+  const core = new ServerCore(config, components);
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': config.maxMessageBytes,
+  });
+  server.addService(engramServiceDefinition(), {
+    ObserveStream: (call: Parameters<typeof handleObserveStream>[1]) => handleObserveStream(core, call),
+    RecallStream: (call: Parameters<typeof handleRecallStream>[1]) => void handleRecallStream(core, call),
+  });
+  const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
+  health.addToServer(server);
+  new ReflectionService(loadPackageDefinition()).addToServer(server);
+
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  let port: number;
+  let metrics: MetricsEndpoint | undefined;
+  try {
+    port = await bind(server, host, config.port);
+    if (config.metricsPort !== 0) {
+      metrics = await startMetricsEndpoint(core.metrics.registry, config.host, config.metricsPort);
+    }
+  } catch (err) {
+    // Nothing may keep the process alive after a failed start.
+    server.forceShutdown();
+    core.stop();
+    await core.workers.terminate();
+    throw err;
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = async (): Promise<void> => {
+    core.shuttingDown = true;
+    health.setStatus('', 'NOT_SERVING');
+    health.setStatus(SERVICE_NAME, 'NOT_SERVING');
+    core.pushStatus();
+    await core.pipeline.idle();
+    for (const stream of [...core.openStreams]) stream.endForShutdown();
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => server.forceShutdown(), CALL_END_GRACE_MS);
+      server.tryShutdown(() => {
+        clearTimeout(force);
+        resolve();
+      });
+    });
+    core.stop();
+    await core.workers.terminate();
+    await metrics?.close();
+  };
+
+  return {
+    port,
+    address: `${host}:${port}`,
+    metricsPort: metrics?.port,
+    shutdown: () => {
+      stopping ??= stop();
+      return stopping;
+    },
+  };
+}
+
+function bind(server: grpc.Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
+      err
+        ? reject(new UserError(`cannot listen on ${host}:${port}: ${err.message}; pick another --port`))
+        : resolve(bound),
+    );
+  });
+}
