@@ -1,0 +1,54 @@
+// Where and how the run happened: target, versions, machine (and the scenario for bench).
+import { escapeMarkup } from '../escape.js';
+import type { Results } from '../results.js';
+
+function row(name: string, value: string): string {
+  return `<dt>${escapeMarkup(name)}</dt><dd>${escapeMarkup(value)}</dd>`;
+}
+
+export function runDetailsSection(r: Results): string {
+  const e = r.environment;
+  const t = r.target;
+  const rows: string[] = [];
+  if (r.kind === 'bench') {
+    rows.push(
+      row('Scenario', `${r.scenario.name} (${r.scenario.file})`),
+      row('What it does', r.scenario.description),
+      row('Scenario digest', r.scenario.digest),
+      row('Shard', `${r.shard.index + 1} of ${r.shard.count}`),
+    );
+  } else {
+    rows.push(row('Strict mode', r.strict ? 'yes: NON-STRICT counts as failure' : 'no'));
+  }
+  rows.push(
+    row(
+      'Target',
+      `${t.address}${t.embedded ? ' (embedded reference server)' : ''}${t.tls ? ', TLS' : ', plaintext'}`,
+    ),
+  );
+  if (t.capabilities) {
+    rows.push(
+      row(
+        'Server capabilities',
+        Object.entries(t.capabilities)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', '),
+      ),
+    );
+  }
+  rows.push(
+    row('Started', r.startedAt),
+    row('Duration', `${(r.durationMs / 1000).toFixed(1)} s`),
+    row('Tool', `${r.tool.name} ${r.tool.version}`),
+    row('Node.js', e.node),
+    row(
+      'Machine',
+      `${e.hostname}: ${e.platform}/${e.arch}, ${e.cpus} × ${e.cpuModel}, ${e.memoryGiB} GiB memory`,
+    ),
+  );
+  const source =
+    r.kind === 'bench'
+      ? `<details><summary>Scenario file</summary><pre>${escapeMarkup(r.scenario.source)}</pre></details>`
+      : '';
+  return `<section id="run"><h2>About this run</h2><dl class="details">${rows.join('')}</dl>${source}</section>`;
+}

@@ -1,0 +1,120 @@
+// Opens each kind of report in headless Chromium (Debian's /usr/bin/chromium through
+// playwright-core): every chart drew, no console errors, no network requests.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderHtml } from '../../src/report/html.js';
+import type { Results } from '../../src/report/results.js';
+import { sampleBench, sampleConform } from './sample-results.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium)
+  console.warn(`browser test skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+
+const REPORTS = resolve('reports');
+
+async function openReport(browser: Browser, name: string, results: Results, dark: boolean) {
+  mkdirSync(REPORTS, { recursive: true });
+  const file = join(REPORTS, `${name}.html`);
+  writeFileSync(file, renderHtml(results));
+  const url = pathToFileURL(file).href;
+  const page = await browser.newPage({
+    viewport: { width: 1100, height: 900 },
+    colorScheme: dark ? 'dark' : 'light',
+  });
+  const requests: string[] = [];
+  const problems: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(url, { waitUntil: 'load' });
+  return { page, url, requests, problems };
+}
+
+describe.skipIf(!hasChromium)('HTML reports in Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  for (const dark of [false, true]) {
+    const scheme = dark ? 'dark' : 'light';
+
+    it(`bench report (${scheme}): every chart drew, no errors, no requests`, async () => {
+      const { page, url, requests, problems } = await openReport(
+        browser,
+        `browser-bench-${scheme}`,
+        sampleBench(),
+        dark,
+      );
+      const charts = await page.$$eval('svg.chart', (svgs) =>
+        svgs.map((s) => ({
+          id: s.getAttribute('data-chart'),
+          drawn: [...s.querySelectorAll('path')].filter(
+            (p) => (p.getAttribute('d') ?? '').length > 10 && p.getBBox().width > 0,
+          ).length,
+        })),
+      );
+      expect(charts.map((c) => c.id)).toEqual([
+        'rate',
+        'ack-latency-over-time',
+        'staleness-over-time',
+        'rejections',
+        'server-state',
+        'in-flight',
+        'ack-latency-spectrum',
+        'staleness-spectrum',
+      ]);
+      for (const c of charts) expect(c.drawn, `chart ${c.id}`).toBeGreaterThan(0);
+      expect(problems).toEqual([]);
+      expect(requests).toEqual([url]);
+      await page.screenshot({ path: join(REPORTS, `browser-bench-${scheme}.png`), fullPage: true });
+      await page.close();
+    });
+
+    it(`conform report (${scheme}): filter by outcome, transcripts fold, no errors, no requests`, async () => {
+      const r = sampleConform();
+      const { page, url, requests, problems } = await openReport(
+        browser,
+        `browser-conform-${scheme}`,
+        r,
+        dark,
+      );
+      const visibleRows = () =>
+        page.$$eval('tr[data-outcome]', (rows) => rows.filter((x) => !x.hidden).length);
+      expect(await visibleRows()).toBe(r.cases.length);
+      await page.click('button[data-filter="FAIL"]');
+      expect(await visibleRows()).toBe(1);
+      await page.click('button[data-filter="ALL"]');
+      expect(await visibleRows()).toBe(r.cases.length);
+      expect(await page.isVisible('details.case pre')).toBe(false);
+      await page.click('a[href="#case-SEQ-2"]');
+      expect(await page.$eval('#case-SEQ-2', (d) => d.hasAttribute('open'))).toBe(true);
+      await page.click('#case-SEQ-2 details.transcript > summary');
+      expect(await page.isVisible('#case-SEQ-2 pre')).toBe(true);
+      expect(problems).toEqual([]);
+      expect(requests.every((u) => u.startsWith(url))).toBe(true);
+      await page.screenshot({ path: join(REPORTS, `browser-conform-${scheme}.png`), fullPage: true });
+      await page.close();
+    });
+  }
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { renderHtml } from '../../src/report/html.js';
+import { sampleBench, sampleConform } from './sample-results.js';
+
+const BENCH_CHARTS = [
+  'rate',
+  'ack-latency-over-time',
+  'staleness-over-time',
+  'rejections',
+  'server-state',
+  'in-flight',
+  'ack-latency-spectrum',
+  'staleness-spectrum',
+];
+
+describe('renderHtml', () => {
+  it('bench: verdict first, thresholds, every chart, findings, run details', () => {
+    const html = renderHtml(sampleBench());
+    const verdictAt = html.indexOf('id="verdict"');
+    expect(verdictAt).toBeGreaterThan(0);
+    expect(verdictAt).toBeLessThan(html.indexOf('id="thresholds"'));
+    expect(html).toContain('FAILED');
+    for (const id of BENCH_CHARTS)
+      expect(html).toMatch(new RegExp(`data-chart="${id}"[^>]*>.*?<path [^>]*d="M`));
+    expect(html).toContain('bound: staleness.p99 &lt; 20ms');
+    expect(html).toContain('id="findings"');
+    expect(html).toContain('session s-1 seq 42');
+    expect(html).toContain('Test CPU');
+  });
+
+  it('conform: counts, one table row and one folded details per case, transcripts', () => {
+    const r = sampleConform();
+    const html = renderHtml(r);
+    expect(html.match(/<tr data-outcome="/g)).toHaveLength(r.cases.length);
+    expect(html.match(/<details class="case"/g)).toHaveLength(r.cases.length);
+    expect(html.match(/<details class="transcript">/g)).toHaveLength(r.cases.length);
+    expect(html).not.toMatch(/<details[^>]* open/);
+    expect(html).toContain('(12 more entries left out to keep the file small)');
+    for (const o of ['PASS', 'NON-STRICT', 'FAIL', 'SKIP', 'INCONCLUSIVE', 'ERROR']) {
+      expect(html).toContain(`data-filter="${o}"`);
+    }
+  });
+
+  it('escapes server-provided text and forbids network requests by policy', () => {
+    for (const html of [renderHtml(sampleBench()), renderHtml(sampleConform())]) {
+      expect(html).not.toContain('<script>alert');
+      expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+      expect(html).toContain("default-src 'none'");
+      expect(html).not.toMatch(/\b(src|href)="(https?:)?\/\//);
+    }
+  });
+
+  it('stays under 1 MB for a 10-minute run', () => {
+    const html = renderHtml(sampleBench(600));
+    expect(Buffer.byteLength(html)).toBeLessThan(1_000_000);
+  });
+});
