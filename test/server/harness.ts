@@ -179,3 +179,32 @@ export function recall(
     call.on('end', () => resolve(responses[0] ?? { results: [], moreResults: false, snapshotSequence: '0' }));
   });
 }
+
+/**
+ * Components whose commit step holds every batch's visibility until release():
+ * queue depth (accepted, not yet visible) then grows deterministically, for
+ * admission and backpressure tests.
+ */
+export function heldCommit(): { components: ServerComponents; release(): void; held(): number } {
+  const waiting: Array<() => void> = [];
+  let holding = true;
+  const components: ServerComponents = {
+    ...defaultComponents(),
+    commit: (_batch, makeVisible) => {
+      if (holding) waiting.push(makeVisible);
+      else makeVisible();
+    },
+  };
+  return {
+    components,
+    release: () => {
+      holding = false;
+      for (const v of waiting.splice(0)) v();
+    },
+    held: () => waiting.length,
+  };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

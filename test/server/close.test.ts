@@ -1,0 +1,148 @@
+import { status } from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AckStatus, RejectReason, StreamState } from '../../src/protocol/messages.js';
+import type { StreamEndedError } from '../../src/protocol/recorded-stream.js';
+import {
+  episode,
+  heldCommit,
+  recall,
+  SPACE,
+  sleep,
+  startTestServer,
+  type TestServer,
+  TestStream,
+} from './harness.js';
+
+function kinds(s: TestStream): string[] {
+  return s.responses.map((r) => {
+    if (r.result?.case === 'ack')
+      return r.result.ack.status === AckStatus.INDEXED ? `I${r.sequenceNumber}` : 'ack';
+    if (r.result?.case === 'status')
+      return r.result.status.state === StreamState.CLOSED ? 'CLOSED' : 'status';
+    return 'init';
+  });
+}
+
+describe('close', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(() => t.stop());
+
+  it('[CLS-1] drain: everything visible, final INDEXED, STATE_CLOSED, then OK', async () => {
+    const s = await TestStream.init(t.client, { indexAcks: true });
+    for (let i = 1; i <= 30; i++) s.send(i, episode(12_000 + i));
+    s.rs.close(true, 30n);
+    const end = await s.rs.ended;
+    expect(end.code).toBe(status.OK);
+    const k = kinds(s);
+    expect(k.slice(-2)).toEqual(['I30', 'CLOSED']);
+    for (let i = 1; i <= 30; i++) {
+      expect((await recall(t.client, episode(12_000 + i).embedding, 1)).results[0]?.id).toBe(
+        `ep-${12_000 + i}`,
+      );
+    }
+  });
+
+  it('[CLS-1] drain with nothing accepted: no INDEXED ack, STATE_CLOSED, OK', async () => {
+    const s = await TestStream.init(t.client, { indexAcks: true });
+    s.rs.close(true, 0n);
+    expect((await s.rs.ended).code).toBe(status.OK);
+    expect(kinds(s)).toEqual(['init', 'CLOSED']);
+  });
+
+  it('[CLS-2] a last_sequence mismatch ends with FAILED_PRECONDITION naming both values; session resumable', async () => {
+    const s = await TestStream.init(t.client, { sessionId: 'cls2-session' });
+    s.send(1);
+    s.send(2);
+    await s.untilOutcomes(2);
+    s.rs.close(true, 5n);
+    const end = await s.rs.ended;
+    expect(end.code).toBe(status.FAILED_PRECONDITION);
+    expect(end.details).toContain('5');
+    expect(end.details).toContain('2');
+    const r = await TestStream.init(t.client, {
+      sessionId: 'cls2-session',
+      resume: true,
+      claimedSequence: 2n,
+    });
+    expect((await r.rs.initAck(1000)).initialSequence).toBe(2n);
+    r.rs.close(false, 1n);
+    expect((await r.rs.ended).code).toBe(status.FAILED_PRECONDITION);
+  });
+
+  it('[CLS-4][CLS-5] after close: observations are SESSION_CLOSING and never indexed; a repeated close is ignored', async () => {
+    const s = await TestStream.init(t.client, { indexAcks: true });
+    s.send(1, episode(13_001));
+    s.rs.close(true, 1n);
+    s.send(2, episode(13_002));
+    s.rs.close(true, 1n);
+    const end = await s.rs.ended;
+    expect(end.code).toBe(status.OK);
+    const outcomes = s.outcomes();
+    expect(outcomes).toHaveLength(2);
+    expect(outcomes[1]).toMatchObject({
+      status: AckStatus.REJECTED,
+      reason: RejectReason.SESSION_CLOSING,
+      seq: 2n,
+    });
+    expect(kinds(s).filter((k) => k === 'CLOSED')).toHaveLength(1);
+    const found = await recall(t.client, episode(13_002).embedding, 10);
+    expect(found.results.map((m) => m.id)).not.toContain('ep-13002');
+  });
+
+  it('[CLS-6] a closed session is gone: resume is NOT_FOUND and its id can start a new session', async () => {
+    const s = await TestStream.init(t.client, { sessionId: 'cls6-session' });
+    s.send(1);
+    s.rs.close(false, 1n);
+    await s.rs.ended;
+    const r = new TestStream(t.client);
+    r.rs.init({ memorySpaceId: SPACE, sessionId: 'cls6-session', resume: true, claimedSequence: 1n });
+    const err = await r.rs.initAck(5000).catch((e: unknown) => e);
+    expect((err as StreamEndedError).end.code).toBe(status.NOT_FOUND);
+    const again = await TestStream.init(t.client, { sessionId: 'cls6-session' });
+    expect((await again.rs.initAck(1000)).initialSequence).toBe(0n);
+    again.rs.halfClose();
+  });
+});
+
+describe('close without drain', () => {
+  it('[CLS-3] STATE_CLOSED and OK come at once; what was accepted is still indexed', async () => {
+    const held = heldCommit();
+    const t = await startTestServer({}, held.components);
+    try {
+      const s = await TestStream.init(t.client, { indexAcks: true });
+      s.send(1, episode(14_001));
+      await s.untilOutcomes(1);
+      s.rs.close(false, 1n);
+      expect((await s.rs.ended).code).toBe(status.OK);
+      // Nothing was visible yet, so it was not waited for.
+      expect(s.indexedMarks()).toEqual([]);
+      expect(kinds(s).at(-1)).toBe('CLOSED');
+      held.release();
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('[CLS-3] after a close without drain the observation becomes visible to recall', async () => {
+    const t = await startTestServer();
+    try {
+      const s = await TestStream.init(t.client);
+      s.send(1, episode(14_101));
+      s.rs.close(false, 1n);
+      expect((await s.rs.ended).code).toBe(status.OK);
+      const deadline = Date.now() + 10_000;
+      let ids: string[] = [];
+      while (Date.now() < deadline) {
+        ids = (await recall(t.client, episode(14_101).embedding, 1)).results.map((m) => m.id);
+        if (ids.length > 0) break;
+        await sleep(20);
+      }
+      expect(ids).toEqual(['ep-14101']);
+    } finally {
+      await t.stop();
+    }
+  });
+});
