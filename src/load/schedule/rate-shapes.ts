@@ -31,6 +31,7 @@ export function timeOfArrival(shape: DeterministicShape, durationMs: number, n: 
     case 'constant':
       return (1000 * n) / shape.rate;
     case 'ramp': {
+      if (n === 0) return 0; // the formula below is 0/0 for a ramp from 0
       if (shape.from === shape.to) return (1000 * n) / shape.from;
       const slope = (shape.to - shape.from) / durationMs;
       // Root of slope/2 t^2 + from t - 1000 n = 0, in the form that stays accurate for either sign of slope.
