@@ -32,7 +32,9 @@ describe('pacer: deterministic shapes follow the integral of the rate', () => {
     const s = scenarioOf(['{ name: c, duration: 10s, shape: constant, rate: 1000 }']);
     const times = globalTimes(s);
     expect(times.length).toBe(10_000);
-    times.forEach((t, k) => expect(t).toBeCloseTo(k, 9));
+    times.forEach((t, k) => {
+      expect(t).toBeCloseTo(k, 9);
+    });
     expect(phaseArrivalCounts(s)).toEqual([10_000]);
   });
 
@@ -51,7 +53,9 @@ describe('pacer: deterministic shapes follow the integral of the rate', () => {
     const times = globalTimes(s);
     const expected = ((from + to) / 2) * 10; // trapezoid area
     expect(times.length).toBe(Math.ceil(expected));
-    times.forEach((t, k) => expect(cumulativeArrivals(shape, 10_000, t)).toBeCloseTo(k, 6));
+    times.forEach((t, k) => {
+      expect(cumulativeArrivals(shape, 10_000, t)).toBeCloseTo(k, 6);
+    });
     // Every one-second window holds the integral's increase (up to the rounding of whole arrivals).
     for (let sec = 0; sec < 10; sec++) {
       const a = cumulativeArrivals(shape, 10_000, sec * 1000);
@@ -145,7 +149,9 @@ describe('pacer: sessions and shards split one global process', () => {
     const global = globalTimes(s);
     const union = unionOverSessions(s, [0, 1, 2, 3, 4, 5, 6]);
     expect(union.map((a) => a.t)).toEqual(global);
-    union.forEach((a, k) => expect(a.session).toBe(k % 7));
+    union.forEach((a, k) => {
+      expect(a.session).toBe(k % 7);
+    });
     expect(totalArrivals(s)).toBe(global.length);
   });
 
