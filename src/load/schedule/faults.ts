@@ -27,13 +27,17 @@ export function faultTime(scenario: Scenario, fault: FaultEvent): number {
   return arrivalTime(scenario, (fault.afterCount as number) - 1);
 }
 
-/** All faults in time order (ties keep the scenario's order). */
+/**
+ * All faults in time order (ties keep the scenario's order). Each fault starts its sessions
+ * where the previous one (in the file) ended, so successive faults hit different sessions.
+ */
 export function resolveFaults(scenario: Scenario): ScheduledFault[] {
+  let offset = 0;
   return scenario.faults
-    .map((f) => ({
-      ...f,
-      atMs: faultTime(scenario, f),
-      sessions: affectedSessions(f.share, scenario.sessions),
-    }))
+    .map((f) => {
+      const sessions = affectedSessions(f.share, scenario.sessions, offset);
+      offset += sessions.length;
+      return { ...f, atMs: faultTime(scenario, f), sessions };
+    })
     .sort((a, b) => a.atMs - b.atMs || a.index - b.index);
 }
