@@ -62,9 +62,7 @@ describe('wire compatibility', () => {
     const closed = responses.at(-1);
     expect(initAck).toMatchObject({ result: 'initAck', sequenceNumber: '0', sessionId: 'wire1-session' });
     expect(initAck?.initAck).toMatchObject({ sessionId: 'wire1-session', initialSequence: '0' });
-    expect((initAck?.initAck as { capabilities: { embeddingDim: number } }).capabilities.embeddingDim).toBe(
-      DIM,
-    );
+    expect(initAck?.initAck).toMatchObject({ capabilities: { embeddingDim: DIM } });
     expect(accepted).toMatchObject({ result: 'ack', sequenceNumber: '1', sessionId: 'wire1-session' });
     expect(accepted?.ack).toMatchObject({ status: AckStatus.ACCEPTED, memoryId: 'wire-1' });
     expect(rejected).toMatchObject({ result: 'ack', sequenceNumber: '3', sessionId: 'wire1-session' });
