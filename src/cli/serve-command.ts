@@ -1,6 +1,8 @@
 // `engram-stream serve`: flags -> ServerConfig -> startServer; prints the ready line
 // and stops gracefully on SIGTERM or SIGINT.
 import type { Command } from 'commander';
+import { MUTANT_NAMES } from '../conform/mutant-names.js';
+import { componentsWithFaults } from '../server/faults/fault-registry.js';
 import { defaultServerConfig } from '../server/server-config.js';
 import { type ServeFlags, serverConfigFromFlags } from '../server/server-flags.js';
 import { startServer } from '../server/start-server.js';
@@ -40,8 +42,19 @@ export function register(program: Command): void {
     .option('--metrics-port <n>', 'Prometheus /metrics port; 0 = off', String(d.metricsPort))
     .option('--max-text-bytes <n>', 'limit on Episode.what in UTF-8 bytes', String(d.maxTextBytes))
     .option('--max-message-bytes <n>', 'gRPC receive limit per request', String(d.maxMessageBytes))
-    .action(async (flags: ServeFlags) => {
-      const server = await startServer(serverConfigFromFlags(flags));
+    .option(
+      '--fault <name>',
+      `serve a mutant that breaks one promise, to test a tester (repeatable): ${MUTANT_NAMES.join(', ')}`,
+      (name: string, previous: string[]) => [...previous, name],
+      [] as string[],
+    )
+    .action(async (flags: ServeFlags & { fault: string[] }) => {
+      const server = await startServer(serverConfigFromFlags(flags), componentsWithFaults(flags.fault));
+      if (flags.fault.length > 0) {
+        process.stderr.write(
+          `MUTANT server: breaks the protocol on purpose (--fault ${flags.fault.join(', ')})\n`,
+        );
+      }
       process.stdout.write(`listening on ${server.address}\n`);
       const stop = (): void => {
         void server.shutdown().then(() => process.exit(0));
