@@ -2,8 +2,10 @@
 // its flags and calls into the library; errors become one line and an exit code.
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../util/user-error.js';
-import { ExitCode } from './exit-codes.js';
 // Commands register here, one import each.
+import { register as registerBench } from './bench-command.js';
+import { ExitCode } from './exit-codes.js';
+import { register as registerReport } from './report-command.js';
 import { register as registerServe } from './serve-command.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -15,6 +17,8 @@ const program = new Command('engram-stream')
 
 // Each command file exports register(program).
 registerServe(program);
+registerBench(program);
+registerReport(program);
 
 try {
   await program.parseAsync(process.argv);

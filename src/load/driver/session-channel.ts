@@ -1,0 +1,31 @@
+// One gRPC channel per session, so that cutting "the whole channel" (a disconnect
+// fault) takes down exactly that session's connection, as a client crash would.
+import * as grpc from '@grpc/grpc-js';
+import { type EngramClient, makeEngramClient } from '../../protocol/service-definition.js';
+
+const CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  // Without this, grpc-js shares one connection among clients of the same target.
+  'grpc.use_local_subchannel_pool': 1,
+};
+
+export class SessionChannel {
+  private current: EngramClient;
+
+  constructor(private readonly target: string) {
+    this.current = makeEngramClient(target, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+  }
+
+  get client(): EngramClient {
+    return this.current;
+  }
+
+  /** Closes the connection (every call on it fails) and dials a fresh one for later use. */
+  cut(): void {
+    this.current.close();
+    this.current = makeEngramClient(this.target, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+  }
+
+  close(): void {
+    this.current.close();
+  }
+}

@@ -1,0 +1,20 @@
+// Where bench writes its results JSON (and the HTML beside it when asked).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { BenchResults } from '../../report/results.js';
+
+/** reports/bench-<scenario>-<UTC time>.json, e.g. reports/bench-smoke-20261127T191502Z.json */
+export function defaultResultsPath(r: BenchResults, dir = 'reports'): string {
+  const stamp = r.startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const shard = r.shard.count > 1 ? `-shard${r.shard.index}of${r.shard.count}` : '';
+  return path.join(dir, `bench-${r.scenario.name}${shard}-${stamp}.json`);
+}
+
+export function writeTextFile(file: string, text: string): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  writeFileSync(file, text);
+}
+
+export function writeResults(file: string, r: BenchResults): void {
+  writeTextFile(file, `${JSON.stringify(r, null, 2)}\n`);
+}

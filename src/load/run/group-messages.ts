@@ -1,0 +1,12 @@
+// Messages between the main thread and a bench worker thread.
+import type { GroupReport } from './session-group.js';
+import type { SecondSnapshot } from './worker-metrics.js';
+
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'seconds'; seconds: SecondSnapshot[] }
+  | { type: 'done'; report: GroupReport }
+  /** `target`: the target failed (exit 2); otherwise a bug in the generator. */
+  | { type: 'error'; message: string; target: boolean };
+
+export type HostMessage = { type: 'start'; epochOrigin: number } | { type: 'stop' };

@@ -1,0 +1,326 @@
+// Runs a scenario against a target: the embedded reference server in a child
+// process unless a target is given, sessions spread over worker threads, the
+// checker folded live in each worker, the series merged each second, and at the
+// end one BenchResults with histograms merged by addition and the verdict.
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import { TOOL_VERSION } from '../../cli/version.js';
+import type { BenchResults, Marker, PhaseResult, ThresholdResult } from '../../report/results.js';
+import { RESULTS_SCHEMA_VERSION } from '../../report/results.js';
+import { decodeHistogram, encodeHistogram, type Histogram, newHistogram } from '../../stats/histogram.js';
+import { type EmbeddedServer, startEmbeddedServer } from '../../target/embedded-server.js';
+import { UserError } from '../../util/user-error.js';
+import { TargetError } from '../driver/session-driver.js';
+import type { Phase, Scenario } from '../scenario/scenario.js';
+import { phaseArrivalCounts } from '../schedule/arrivals.js';
+import { resolveFaults } from '../schedule/faults.js';
+import { phaseAt } from '../schedule/phases.js';
+import { type Shard, shardSessions, WHOLE_RUN } from '../schedule/shard.js';
+import { evaluateThreshold, type MetricLookup } from '../thresholds/evaluate-thresholds.js';
+import { type EncodedCheckReport, mergeCheckReports } from './check-merge.js';
+import { describeEnvironment } from './environment.js';
+import { assessHealth, LATE_BUDGET_MS } from './generator-health.js';
+import { type GroupHost, hostInProcess, hostInWorker } from './group-host.js';
+import { histogramStatMs, type MeasuredScope, metricLookup } from './metric-lookup.js';
+import { CpuMonitor } from './self-monitor.js';
+import { type LiveTotals, SeriesAccumulator } from './series-accumulator.js';
+import type { DriverTimings, GroupReport, GroupSpec } from './session-group.js';
+import { epochNow } from './start-clock.js';
+import { judgeRun } from './verdict.js';
+import { RUN_HISTOGRAMS, type RunHistogram, type Unavailable } from './worker-metrics.js';
+
+export interface BenchProgress {
+  /** ms since the run's origin. */
+  tMs: number;
+  phase: Phase | undefined;
+  totals: LiveTotals;
+}
+
+export interface BenchOptions {
+  scenario: Scenario;
+  /** host:port; absent: start the embedded reference server with the scenario's dim. */
+  target?: string;
+  shard?: Shard;
+  /** Worker threads; 0 runs the sessions on the main thread. Default: min(sessions, cores). */
+  workers?: number;
+  timings?: Partial<DriverTimings>;
+  /** About once a second while the run lasts. */
+  onProgress?: (p: BenchProgress) => void;
+  /** Once the target is known (the embedded server's address when started). */
+  onTarget?: (address: string, embedded: boolean) => void;
+}
+
+const DEFAULT_TIMINGS: DriverTimings = {
+  lateBudgetMs: LATE_BUDGET_MS,
+  initTimeoutMs: 10_000,
+  finishTimeoutMs: 30_000,
+};
+/** Time between the last session connected and the first scheduled send. */
+const START_MARGIN_MS = 20;
+const PROGRESS_MS = 1000;
+
+export async function runBench(o: BenchOptions): Promise<BenchResults> {
+  const { scenario } = o;
+  const embedded: EmbeddedServer | undefined = o.target
+    ? undefined
+    : await startEmbeddedServer({ args: ['--dim', String(scenario.dim), ...scenario.target.serveArgs] });
+  const address = o.target ?? (embedded as EmbeddedServer).address;
+  o.onTarget?.(address, embedded !== undefined);
+  try {
+    return await runAgainst(o, address, embedded !== undefined);
+  } finally {
+    await embedded?.stop();
+  }
+}
+
+async function runAgainst(o: BenchOptions, address: string, embedded: boolean): Promise<BenchResults> {
+  const { scenario } = o;
+  const shard = o.shard ?? WHOLE_RUN;
+  const sessions = shardSessions(scenario.sessions, shard);
+  if (sessions.length === 0) {
+    throw new UserError(
+      `--shard ${shard.index}/${shard.count}: the scenario has ${scenario.sessions} session(s), so this shard has none; use fewer shards`,
+    );
+  }
+  const cores = os.availableParallelism();
+  const workers = Math.min(o.workers ?? Math.min(sessions.length, cores), sessions.length);
+  const timings = { ...DEFAULT_TIMINGS, ...o.timings };
+  const series = new SeriesAccumulator();
+  const groupCount = Math.max(1, workers);
+  const hosts: GroupHost[] = [];
+  for (let g = 0; g < groupCount; g++) {
+    const spec: GroupSpec = {
+      scenario,
+      target: address,
+      sessions: sessions.filter((_, i) => i % groupCount === g),
+      timings,
+    };
+    hosts.push(
+      workers === 0 ? hostInProcess(spec, (s) => series.add(s)) : hostInWorker(spec, (s) => series.add(s)),
+    );
+  }
+  try {
+    await Promise.all(hosts.map((h) => h.ready));
+  } catch (err) {
+    await Promise.all(hosts.map((h) => h.dispose()));
+    if (err instanceof TargetError) {
+      throw new UserError(
+        `cannot run sessions on ${address}: ${err.message}; check --target and that the server is up`,
+      );
+    }
+    throw err;
+  }
+
+  const epochOrigin = epochNow() + START_MARGIN_MS;
+  const startedAt = new Date(epochOrigin).toISOString();
+  const cpu = new CpuMonitor();
+  const markers: Marker[] = [
+    ...scenario.phases.map((p): Marker => ({ t: p.startMs, kind: 'phase', label: p.name })),
+    ...resolveFaults(scenario).map(
+      (f): Marker => ({ t: f.atMs, kind: 'fault', label: `${f.kind} (${f.sessions.length} session(s))` }),
+    ),
+  ];
+  let abortedBy: string | undefined;
+  const tick = setInterval(() => {
+    const tMs = epochNow() - epochOrigin;
+    o.onProgress?.({ tMs, phase: phaseAt(scenario, tMs), totals: series.totals });
+    if (abortedBy) return;
+    const failed = liveAbortCheck(scenario, series.totals);
+    if (failed) {
+      abortedBy = failed.expression;
+      markers.push({ t: tMs, kind: 'abort', label: `${failed.expression} (actual ${failed.actual})` });
+      for (const h of hosts) h.stop();
+    }
+  }, PROGRESS_MS);
+  let reports: GroupReport[];
+  try {
+    reports = await Promise.all(hosts.map((h) => h.run(epochOrigin)));
+  } catch (err) {
+    await Promise.all(hosts.map((h) => h.dispose()));
+    throw err;
+  } finally {
+    clearInterval(tick);
+  }
+  const durationMs = epochNow() - epochOrigin;
+  const cpuPercent = cpu.percent();
+
+  const check = mergeCheckReports(reports.map((r) => r.check));
+  const phases = mergePhases(scenario, reports);
+  const runScope = addScopes(
+    phases.map((p) => p.scope),
+    abortedBy ? durationMs : scenario.totalMs,
+  );
+  const unavailable = mergeUnavailable(reports);
+  const lookup = metricLookup({
+    run: runScope,
+    phases: new Map(phases.map((p) => [p.phase.name, p.scope])),
+    check,
+    unavailable,
+  });
+  const thresholds: ThresholdResult[] = scenario.thresholds.map((t) => evaluateThreshold(t, lookup));
+  const counters = runScope.counters;
+  const health = assessHealth({
+    loopLagP99Ms: Math.max(...reports.map((r) => r.loopLag.p99Ms)),
+    loopLagMaxMs: Math.max(...reports.map((r) => r.loopLag.maxMs)),
+    cpuPercent,
+    sendingThreads: groupCount,
+    cores,
+    firstSends: counters.first_sends ?? 0,
+    lateSends: counters.late_sends ?? 0,
+    heldBySendWindow: counters.held_by_send_window ?? 0,
+  });
+  const { verdict, reasons } = judgeRun({
+    findings: check.findings,
+    thresholds,
+    health,
+    ...(abortedBy ? { abortedBy } : {}),
+  });
+  const capabilities = reports.flatMap((r) => r.outcomes).find((x) => x.capabilities)?.capabilities;
+  return {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    tool: { name: 'engram-stream', version: TOOL_VERSION },
+    kind: 'bench',
+    startedAt,
+    durationMs: Math.round(durationMs),
+    target: {
+      address,
+      embedded,
+      tls: false,
+      ...(capabilities ? { capabilities: { ...capabilities } as Record<string, number | boolean> } : {}),
+    },
+    environment: describeEnvironment(),
+    verdict,
+    verdictReasons: reasons,
+    findings: check.findings,
+    scenario: {
+      name: scenario.name,
+      file: scenario.file,
+      description: scenario.description,
+      digest: createHash('sha256').update(scenario.source).digest('hex'),
+      source: scenario.source,
+    },
+    shard,
+    histograms: encodeScope(runScope),
+    counters: { ...counters, ...checkCounters(check), ...failureCounters(reports) },
+    phases: phases.map((p) => phaseResult(p.phase, p.scope, p.offered)),
+    series: series.points(scenario, epochOrigin),
+    markers: markers.sort((a, b) => a.t - b.t),
+    thresholds,
+    generator: health,
+    unavailable: [...unavailable, ...sessionFailures(reports)],
+  };
+}
+
+/** Thresholds marked abortOnFail, judged on the live run-wide totals where those can answer. */
+function liveAbortCheck(scenario: Scenario, totals: LiveTotals): ThresholdResult | undefined {
+  const histograms: Partial<Record<RunHistogram, Histogram>> = {
+    ack_latency: totals.ackLatency,
+    staleness: totals.staleness,
+  };
+  const lookup: MetricLookup = (metric, scope) => {
+    const dot = metric.lastIndexOf('.');
+    const h = histograms[metric.slice(0, dot) as RunHistogram];
+    if (scope !== 'run' || !h || h.totalCount === 0) return { unavailable: 'not judged live' };
+    return histogramStatMs(h, metric.slice(dot + 1));
+  };
+  return scenario.thresholds
+    .filter((t) => t.abortOnFail)
+    .map((t) => evaluateThreshold(t, lookup))
+    .find((r) => r.passed === false);
+}
+
+function emptyHistograms(): Record<RunHistogram, Histogram> {
+  return Object.fromEntries(RUN_HISTOGRAMS.map((h) => [h, newHistogram()])) as Record<
+    RunHistogram,
+    Histogram
+  >;
+}
+
+function addCounters(into: Record<string, number>, from: Record<string, number>): void {
+  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+}
+
+interface MergedPhase {
+  phase: Phase;
+  scope: MeasuredScope;
+  offered: number;
+}
+
+function mergePhases(scenario: Scenario, reports: GroupReport[]): MergedPhase[] {
+  const expected = phaseArrivalCounts(scenario);
+  return scenario.phases.map((phase, i) => {
+    const scope: MeasuredScope = {
+      durationMs: phase.durationMs,
+      histograms: emptyHistograms(),
+      counters: {},
+    };
+    for (const r of reports) {
+      const p = r.phases[i];
+      if (!p) continue;
+      for (const h of RUN_HISTOGRAMS) scope.histograms[h].add(decodeHistogram(p.histograms[h]));
+      addCounters(scope.counters, p.counters);
+    }
+    return { phase, scope, offered: expected[i] ?? 0 };
+  });
+}
+
+function addScopes(scopes: MeasuredScope[], durationMs: number): MeasuredScope {
+  const run: MeasuredScope = { durationMs, histograms: emptyHistograms(), counters: {} };
+  for (const s of scopes) {
+    for (const h of RUN_HISTOGRAMS) run.histograms[h].add(s.histograms[h]);
+    addCounters(run.counters, s.counters);
+  }
+  return run;
+}
+
+function encodeScope(s: MeasuredScope): BenchResults['histograms'] {
+  return Object.fromEntries(RUN_HISTOGRAMS.map((h) => [h, encodeHistogram(s.histograms[h])]));
+}
+
+function phaseResult(phase: Phase, scope: MeasuredScope, scheduled: number): PhaseResult {
+  return {
+    name: phase.name,
+    startMs: phase.startMs,
+    durationMs: phase.durationMs,
+    shape: phase.shape.kind,
+    // Across all sessions of the scenario (all shards), as the scenario states rates.
+    offeredRate: phase.durationMs > 0 ? scheduled / (phase.durationMs / 1000) : 0,
+    histograms: encodeScope(scope),
+    counters: scope.counters,
+  };
+}
+
+/** The checker's counts as flat counters, e.g. "checker.silentDrops", "checker.rejectedByReason{OVERLOADED}". */
+function checkCounters(check: EncodedCheckReport): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(check.counts)) {
+    if (typeof v === 'number') out[`checker.${k}`] = v;
+    else for (const [sub, n] of Object.entries(v as Record<string, number>)) out[`checker.${k}{${sub}}`] = n;
+  }
+  return out;
+}
+
+function failureCounters(reports: GroupReport[]): Record<string, number> {
+  const sessions = reports.flatMap((r) => r.outcomes);
+  return { sessions: sessions.length, sessions_failed: sessions.filter((s) => s.failure).length };
+}
+
+function mergeUnavailable(reports: GroupReport[]): Unavailable[] {
+  const out: Unavailable[] = [];
+  for (const u of reports.flatMap((r) => r.unavailable)) {
+    if (!out.some((x) => x.metric === u.metric)) out.push(u);
+  }
+  return out;
+}
+
+/** Sessions that stopped early, said once per distinct reason. */
+function sessionFailures(reports: GroupReport[]): Unavailable[] {
+  const byReason = new Map<string, string[]>();
+  for (const s of reports.flatMap((r) => r.outcomes)) {
+    if (s.failure) byReason.set(s.failure, [...(byReason.get(s.failure) ?? []), s.session]);
+  }
+  return [...byReason].map(([why, sessions]) => ({
+    metric: `sessions ${sessions.slice(0, 5).join(', ')}${sessions.length > 5 ? ` (+${sessions.length - 5})` : ''}`,
+    why: `stopped early: ${why}`,
+  }));
+}

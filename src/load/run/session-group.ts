@@ -1,0 +1,172 @@
+// The sessions one thread runs (a worker, or the main thread for a small run):
+// their drivers, one recall prober, the live checker fold and the metrics. The
+// history is never kept: every event goes straight into the checker.
+import type { CheckReport } from '../../check/check-types.js';
+import { createChecker } from '../../check/checker.js';
+import type { EncodedHistogram } from '../../stats/histogram.js';
+import { encodeHistogram } from '../../stats/histogram.js';
+import { EmbeddingSource, EpisodePool } from '../driver/episode-pool.js';
+import { RecallProber } from '../driver/recall-prober.js';
+import { SessionChannel } from '../driver/session-channel.js';
+import { type DriverOutcome, SessionDriver, type SessionFault } from '../driver/session-driver.js';
+import type { Scenario } from '../scenario/scenario.js';
+import { createArrivals } from '../schedule/arrivals.js';
+import { resolveFaults } from '../schedule/faults.js';
+import { seededRandom } from '../schedule/seeded-random.js';
+import { type EncodedCheckReport, encodeCheckReport } from './check-merge.js';
+import { type LoopLag, LoopLagMonitor } from './self-monitor.js';
+import { StartClock } from './start-clock.js';
+import {
+  RUN_HISTOGRAMS,
+  type RunHistogram,
+  type SecondSnapshot,
+  type Unavailable,
+  WorkerMetrics,
+} from './worker-metrics.js';
+
+export interface DriverTimings {
+  /** A first send later than this after its intended time counts as late. */
+  lateBudgetMs: number;
+  initTimeoutMs: number;
+  finishTimeoutMs: number;
+}
+
+export interface GroupSpec {
+  scenario: Scenario;
+  target: string;
+  /** Global indices of the sessions this group runs. */
+  sessions: number[];
+  timings: DriverTimings;
+}
+
+export interface EncodedPhaseMetrics {
+  histograms: Record<RunHistogram, EncodedHistogram>;
+  counters: Record<string, number>;
+}
+
+export interface GroupReport {
+  phases: EncodedPhaseMetrics[];
+  counters: Record<string, number>;
+  check: EncodedCheckReport;
+  outcomes: DriverOutcome[];
+  unavailable: Unavailable[];
+  loopLag: LoopLag;
+}
+
+const SERIES_FLUSH_MS = 1000;
+
+export class SessionGroup {
+  private readonly lag = new LoopLagMonitor();
+  private stopRequested = false;
+
+  private constructor(
+    private readonly clock: StartClock,
+    private readonly metrics: WorkerMetrics,
+    private readonly checker: ReturnType<typeof createChecker>,
+    private readonly drivers: SessionDriver[],
+    private readonly prober: RecallProber | undefined,
+    private readonly proberChannel: SessionChannel | undefined,
+    private readonly onSeconds: (s: SecondSnapshot[]) => void,
+  ) {}
+
+  /** Builds the drivers and connects every session (init); throws TargetError when the target fails. */
+  static async open(spec: GroupSpec, onSeconds: (s: SecondSnapshot[]) => void): Promise<SessionGroup> {
+    const { scenario, timings } = spec;
+    const metrics = new WorkerMetrics(scenario);
+    const checker = createChecker({
+      onStaleness: (ms, _session, _seq, t, source) => metrics.staleness(ms, t, source),
+    });
+    const clock = new StartClock((e) => checker.observe(e));
+    const first = spec.sessions[0] ?? 0;
+    const pool = new EpisodePool(new EmbeddingSource(scenario.dim, scenario.embeddings, first), `g${first}`);
+    const proberChannel = scenario.probes.share > 0 ? new SessionChannel(spec.target) : undefined;
+    const prober = proberChannel
+      ? new RecallProber(proberChannel.client, clock.sink, clock, scenario.probes, metrics)
+      : undefined;
+    const faults = resolveFaults(scenario);
+    let streamId = 0;
+    const drivers = spec.sessions.map((index) => {
+      const sessionFaults: SessionFault[] = faults
+        .filter((f) => f.sessions.includes(index))
+        .map((f) => ({ atMs: f.atMs, fault: f }));
+      return new SessionDriver(
+        {
+          session: `s${index}`,
+          memorySpaceId: scenario.memorySpaces[index % scenario.memorySpaces.length] as string,
+          dim: scenario.dim,
+          window: scenario.sendWindow,
+          indexAcks: scenario.indexAcks,
+          drain: scenario.close.drain,
+          probeShare: scenario.probes.share,
+          seed: Math.floor(seededRandom(scenario.seed + index)() * 2 ** 32),
+          ...timings,
+        },
+        {
+          channel: new SessionChannel(spec.target),
+          sink: clock.sink,
+          clock,
+          pool,
+          arrivals: createArrivals(scenario, index, scenario.sessions),
+          faults: sessionFaults,
+          events: metrics,
+          ...(prober ? { prober } : {}),
+          nextStreamId: () => ++streamId + first * 1_000_000,
+        },
+      );
+    });
+    const group = new SessionGroup(clock, metrics, checker, drivers, prober, proberChannel, onSeconds);
+    try {
+      await Promise.all(drivers.map((d) => d.open()));
+    } catch (err) {
+      group.abandon();
+      throw err;
+    }
+    return group;
+  }
+
+  private abandon(): void {
+    for (const d of this.drivers) d.abandon();
+    this.proberChannel?.close();
+    this.lag.stop();
+  }
+
+  /** Runs the schedule from `epochOrigin` (high-resolution epoch ms) to the end. */
+  async run(epochOrigin: number): Promise<GroupReport> {
+    this.clock.start(epochOrigin);
+    const flush = setInterval(() => this.flushSeconds(), SERIES_FLUSH_MS);
+    const runs = this.drivers.map((d) => d.run());
+    if (this.stopRequested) for (const d of this.drivers) d.stop();
+    const outcomes = await Promise.all(runs);
+    await this.prober?.idle();
+    this.proberChannel?.close();
+    clearInterval(flush);
+    this.checker.observe({ t: this.clock.now(), type: 'end' });
+    const check: CheckReport = this.checker.finish();
+    this.onSeconds(this.metrics.takeSeconds(Number.POSITIVE_INFINITY, 0));
+    return {
+      phases: this.metrics.phases.map((p) => ({
+        histograms: Object.fromEntries(
+          RUN_HISTOGRAMS.map((h) => [h, encodeHistogram(p.histograms[h])]),
+        ) as Record<RunHistogram, EncodedHistogram>,
+        counters: p.counters,
+      })),
+      counters: this.metrics.counters,
+      check: encodeCheckReport(check),
+      outcomes,
+      unavailable: this.metrics.unavailableList,
+      loopLag: this.lag.stop(),
+    };
+  }
+
+  /** Stops the schedule (an abort): what is in flight still gets its outcome. */
+  stop(): void {
+    this.stopRequested = true;
+    for (const d of this.drivers) d.stop();
+  }
+
+  private flushSeconds(): void {
+    const inFlight = this.drivers.reduce((sum, d) => sum + d.inFlight, 0);
+    const snapshots = this.metrics.takeSeconds(Math.floor(this.clock.now() / 1000), inFlight);
+    if (snapshots.length > 0) this.onSeconds(snapshots);
+  }
+}

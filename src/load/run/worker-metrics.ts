@@ -1,0 +1,203 @@
+// The metrics of one worker's sessions: HDR histograms for the run and per phase,
+// counters, and per-second buckets handed to the main thread as they complete.
+// Everything here merges by addition, so workers and shards combine exactly.
+import type { StalenessSource } from '../../check/check-types.js';
+import {
+  type EncodedHistogram,
+  encodeHistogram,
+  type Histogram,
+  newHistogram,
+  recordMs,
+} from '../../stats/histogram.js';
+import type { DriverEvents, SendDelay } from '../driver/driver-events.js';
+import type { Scenario } from '../scenario/scenario.js';
+import { phaseAt } from '../schedule/phases.js';
+import { worseState } from './server-state.js';
+
+export const RUN_HISTOGRAMS = ['ack_latency', 'ack_latency_actual', 'staleness', 'staleness_probe'] as const;
+export type RunHistogram = (typeof RUN_HISTOGRAMS)[number];
+
+export interface SecondSnapshot {
+  second: number;
+  offered: number;
+  sent: number;
+  accepted: number;
+  rejected: Record<string, number>;
+  indexed: number;
+  inFlight: number;
+  ackLatency?: EncodedHistogram;
+  staleness?: EncodedHistogram;
+  serverState: string;
+}
+
+interface SecondBucket {
+  offered: number;
+  sent: number;
+  accepted: number;
+  rejected: Record<string, number>;
+  indexed: number;
+  ackLatency: Histogram | undefined;
+  staleness: Histogram | undefined;
+  state: string;
+}
+
+export interface PhaseMetrics {
+  histograms: Record<RunHistogram, Histogram>;
+  counters: Record<string, number>;
+}
+
+export interface Unavailable {
+  metric: string;
+  why: string;
+}
+
+function phaseMetrics(): PhaseMetrics {
+  return {
+    histograms: {
+      ack_latency: newHistogram(),
+      ack_latency_actual: newHistogram(),
+      staleness: newHistogram(),
+      staleness_probe: newHistogram(),
+    },
+    counters: {},
+  };
+}
+
+function add(counters: Record<string, number>, name: string, n = 1): void {
+  counters[name] = (counters[name] ?? 0) + n;
+}
+
+const DELAY_COUNTER: Record<SendDelay, string> = {
+  window: 'held_by_send_window',
+  deferred: 'deferred_sends',
+  late: 'late_sends',
+};
+
+export class WorkerMetrics implements DriverEvents {
+  readonly phases: PhaseMetrics[];
+  /** Run-wide counters (the per-phase ones summed, plus the drivers' own). */
+  readonly counters: Record<string, number> = {};
+  readonly unavailableList: Unavailable[] = [];
+  private readonly seconds = new Map<number, SecondBucket>();
+  private readonly flushed = new Set<number>();
+
+  constructor(private readonly scenario: Scenario) {
+    this.phases = scenario.phases.map(() => phaseMetrics());
+  }
+
+  private phase(t: number): PhaseMetrics {
+    const p = phaseAt(this.scenario, t);
+    const index = p ? p.index : t < 0 ? 0 : this.phases.length - 1;
+    return this.phases[index] as PhaseMetrics;
+  }
+
+  private countIn(p: PhaseMetrics, name: string, n = 1): void {
+    add(p.counters, name, n);
+    add(this.counters, name, n);
+  }
+
+  private bucket(t: number): SecondBucket {
+    const second = Math.max(0, Math.floor(t / 1000));
+    let b = this.seconds.get(second);
+    if (!b) {
+      b = {
+        offered: 0,
+        sent: 0,
+        accepted: 0,
+        rejected: {},
+        indexed: 0,
+        ackLatency: undefined,
+        staleness: undefined,
+        state: 'UNSPECIFIED',
+      };
+      this.seconds.set(second, b);
+    }
+    return b;
+  }
+
+  offered(intendedT: number): void {
+    this.countIn(this.phase(intendedT), 'offered');
+    this.bucket(intendedT).offered++;
+  }
+
+  transmitted(t: number, intendedT: number, first: boolean, delay: SendDelay | undefined): void {
+    const p = this.phase(intendedT);
+    this.countIn(p, 'sent');
+    this.countIn(p, first ? 'first_sends' : 'retries');
+    if (delay) this.countIn(p, DELAY_COUNTER[delay]);
+    this.bucket(t).sent++;
+  }
+
+  accepted(t: number, intendedT: number, sentT: number): void {
+    const p = this.phase(intendedT);
+    this.countIn(p, 'accepted');
+    recordMs(p.histograms.ack_latency, t - intendedT);
+    recordMs(p.histograms.ack_latency_actual, t - sentT);
+    const b = this.bucket(t);
+    b.accepted++;
+    b.ackLatency ??= newHistogram();
+    recordMs(b.ackLatency, t - intendedT);
+  }
+
+  rejected(t: number, reason: string, injected: boolean): void {
+    const p = this.phase(t);
+    // Deliberate gaps and duplicates are counted as rejections too, and apart, so a
+    // scenario can check they came back; the checker judges their reason.
+    if (injected) this.countIn(p, `injected_rejected{${reason}}`);
+    this.countIn(p, 'rejected');
+    this.countIn(p, `rejected{${reason}}`);
+    add(this.bucket(t).rejected, reason);
+  }
+
+  serverState(t: number, state: string): void {
+    const b = this.bucket(t);
+    b.state = worseState(b.state, state);
+    add(this.counters, `server_state{${state}}`);
+  }
+
+  count(name: string, n = 1): void {
+    add(this.counters, name, n);
+  }
+
+  unavailable(metric: string, why: string): void {
+    if (!this.unavailableList.some((u) => u.metric === metric)) this.unavailableList.push({ metric, why });
+  }
+
+  /** Feeds the checker's staleness samples into the phase histograms and the series. */
+  staleness(ms: number, t: number, source: StalenessSource): void {
+    const p = this.phase(t);
+    recordMs(source === 'indexed' ? p.histograms.staleness : p.histograms.staleness_probe, ms);
+    if (source !== 'indexed') return;
+    const b = this.bucket(t);
+    b.indexed++;
+    b.staleness ??= newHistogram();
+    recordMs(b.staleness, ms);
+  }
+
+  /**
+   * Seconds that ended before `beforeSecond`, as snapshots; `inFlight` is sampled once,
+   * when a second is first handed over (a late event for it comes as an additive delta).
+   */
+  takeSeconds(beforeSecond: number, inFlight: number): SecondSnapshot[] {
+    const out: SecondSnapshot[] = [];
+    for (const [second, b] of this.seconds) {
+      if (second >= beforeSecond) continue;
+      const snapshot: SecondSnapshot = {
+        second,
+        offered: b.offered,
+        sent: b.sent,
+        accepted: b.accepted,
+        rejected: b.rejected,
+        indexed: b.indexed,
+        inFlight: this.flushed.has(second) ? 0 : inFlight,
+        serverState: b.state,
+      };
+      if (b.ackLatency) snapshot.ackLatency = encodeHistogram(b.ackLatency);
+      if (b.staleness) snapshot.staleness = encodeHistogram(b.staleness);
+      out.push(snapshot);
+      this.flushed.add(second);
+      this.seconds.delete(second);
+    }
+    return out.sort((a, b) => a.second - b.second);
+  }
+}
