@@ -1,0 +1,169 @@
+// Everything a case's procedure works with: its own memory space (cases never
+// interfere), its history log, its streams, episodes, recall, and timeouts scaled
+// by --timeout-scale. A procedure ends with a verdict, or early through fail().
+import { randomBytes } from 'node:crypto';
+import type * as grpc from '@grpc/grpc-js';
+import type { SessionKey } from '../check/history.js';
+import type { Episode, StreamCapabilities, StreamInitAck } from '../protocol/messages.js';
+import type { InitOptions } from '../protocol/recorded-stream.js';
+import { type RunClock, runClock } from '../protocol/run-clock.js';
+import type { EngramClient } from '../protocol/service-definition.js';
+import { CaseEpisodes } from './case-episodes.js';
+import { CaseStop } from './case-stop.js';
+import { CaseStream, describeInit } from './case-stream.js';
+import { EventLog } from './event-log.js';
+import { type RecallAnswer, recallByEmbedding } from './recall-query.js';
+import { violated } from './verdict.js';
+
+/** The public server's embedding size, assumed when a target does not say its own. */
+export const DEFAULT_DIM = 768;
+/** How long a server gets to answer one message, before --timeout-scale. */
+export const ANSWER_TIMEOUT_MS = 2000;
+
+export interface CaseEnvironment {
+  client: EngramClient;
+  metadata: grpc.Metadata;
+  /** What the target said in its init ack when the run started. */
+  capabilities: StreamCapabilities;
+  timeoutScale: number;
+  /** Limits the tester knows without the target saying them (the embedded server's flags). */
+  known: { maxElements?: number };
+}
+
+export interface StartOptions extends Partial<InitOptions> {
+  session?: SessionKey;
+}
+
+export interface ProbeOptions {
+  /** Give up after this long (already scaled by the caller, or 0 for a single poll). */
+  timeoutMs: number;
+  intervalMs: number;
+  maxResults?: number;
+}
+
+export class CaseContext {
+  readonly log = new EventLog();
+  /** Transcript lines that are not messages (kept out of the history the checker reads). */
+  readonly notes: { t: number; text: string }[] = [];
+  readonly clock: RunClock = runClock();
+  readonly episodes: CaseEpisodes;
+  /** This case's own memory space: conform-<case>-<random>. */
+  readonly space: string;
+  readonly caps: StreamCapabilities;
+  readonly dim: number;
+  private readonly streams: CaseStream[] = [];
+  private spaces = 0;
+
+  constructor(
+    readonly caseId: string,
+    readonly env: CaseEnvironment,
+  ) {
+    this.caps = env.capabilities;
+    this.dim = env.capabilities.embeddingDim || DEFAULT_DIM;
+    this.space = this.newSpace();
+    this.episodes = new CaseEpisodes(this.space, this.dim, randomBytes(4).readUInt32LE(0));
+  }
+
+  /** A fresh memory space name for this case; valid per SES-4 ([a-z0-9_-]{3,64}). */
+  newSpace(): string {
+    this.spaces++;
+    const slug = this.caseId
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]+/g, '-')
+      .slice(0, 40);
+    return `conform-${slug}-${randomBytes(3).toString('hex')}${this.spaces > 1 ? `-${this.spaces}` : ''}`;
+  }
+
+  /** Milliseconds scaled by --timeout-scale. */
+  scaled(ms: number): number {
+    return ms * this.env.timeoutScale;
+  }
+
+  /** How long to wait for the answer to one message. */
+  get answerMs(): number {
+    return this.scaled(ANSWER_TIMEOUT_MS);
+  }
+
+  /** A new ObserveStream call for the logical session `session` (resumes reuse the key). */
+  open(session: SessionKey = 'a'): CaseStream {
+    const s = new CaseStream(this, this.streams.length + 1, session);
+    this.streams.push(s);
+    return s;
+  }
+
+  /** Opens a stream and inits it; the case fails unless the server answers with an init ack. */
+  async start(o: StartOptions = {}): Promise<{ stream: CaseStream; ack: StreamInitAck }> {
+    const { session, ...init } = o;
+    const stream = this.open(session);
+    stream.init({ memorySpaceId: this.space, ...init });
+    const r = await stream.awaitInit();
+    if (r.kind !== 'ack') {
+      const what = init.resume ? `resume of session ${init.sessionId}` : 'new session';
+      return this.fail(`init_ack for a valid init (${what})`, describeInit(r));
+    }
+    return { stream, ack: r.ack };
+  }
+
+  /** Ends the case now as a violation. */
+  fail(expected: string, actual: string): never {
+    throw new CaseStop(violated(expected, actual));
+  }
+
+  /** A line in the transcript that is not a message: what the case is about to do, or concluded. */
+  note(text: string): void {
+    this.notes.push({ t: this.clock.now(), text });
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  recall(space: string, embedding: Float32Array, maxResults = 10): Promise<RecallAnswer> {
+    return recallByEmbedding(this.env.client, space, embedding, maxResults, this.answerMs, this.env.metadata);
+  }
+
+  /**
+   * Reads your own write: polls recall by the episode's exact embedding until it is
+   * found or the time is up, and records the result as a probe event.
+   */
+  async probe(
+    session: SessionKey,
+    seq: bigint,
+    episode: Episode,
+    space: string,
+    o: ProbeOptions,
+  ): Promise<{ found: boolean; occurrences: number; first: boolean; answer: RecallAnswer }> {
+    const deadline = this.clock.now() + o.timeoutMs;
+    let polls = 0;
+    for (;;) {
+      polls++;
+      const answer = await this.recall(space, episode.embedding, o.maxResults ?? 10);
+      const occurrences = answer.results.filter((m) => m.id === episode.id).length;
+      const now = this.clock.now();
+      if (occurrences > 0 || now + o.intervalMs > deadline) {
+        const found = occurrences > 0;
+        this.log.sink({
+          t: now,
+          type: 'probe',
+          session,
+          seq,
+          episodeId: episode.id,
+          found,
+          ...(found ? { foundAt: now } : {}),
+          polls,
+          pollIntervalMs: o.intervalMs,
+          occurrences,
+        });
+        return { found, occurrences, first: answer.results[0]?.id === episode.id, answer };
+      }
+      await this.sleep(o.intervalMs);
+    }
+  }
+
+  /** Cuts every stream the procedure left open and waits briefly for their ends to be recorded. */
+  async dispose(): Promise<void> {
+    const open = this.streams.filter((s) => !s.isEnded);
+    for (const s of open) s.cut();
+    await Promise.all(open.map((s) => s.awaitEnd(this.answerMs)));
+  }
+}

@@ -1,0 +1,202 @@
+// Close (CLS): drain then STATE_CLOSED then OK, the final INDEXED ack, last_sequence
+// checked, no-drain close, observations after close, repeated close.
+import { status as Grpc } from '@grpc/grpc-js';
+import type { CaseContext } from '../case-context.js';
+import { describeOutcome } from '../case-stream.js';
+import { type ConformCase, strictly } from '../case-types.js';
+import { describeEvent } from '../describe-event.js';
+import { behaved } from '../verdict.js';
+import {
+  acceptRun,
+  drainClose,
+  expectAllVisibleNow,
+  expectNoneVisible,
+  resumeExpecting,
+  sendValidRun,
+} from './case-steps.js';
+
+const TWO_POW_53_PLUS_1 = 2n ** 53n + 1n;
+
+/** Observations a close should find still queued: 100, or half the queue when that is smaller. */
+function backlogSize(ctx: CaseContext): bigint {
+  const cap = ctx.caps.queueCapacity;
+  return BigInt(cap > 0 ? Math.max(1, Math.min(100, Math.floor(cap / 2))) : 100);
+}
+
+export const CLOSE_CASES: ConformCase[] = [
+  {
+    id: 'close.drain-final-indexed',
+    category: 'close',
+    clauses: ['CLS-1', 'IDX-2', 'IDX-3'],
+    requirement:
+      'A drained close sends the final INDEXED ack covering everything accepted, then STATE_CLOSED, then OK',
+    acceptable: strictly(
+      'INDEXED through the last sequence after the close request, before STATE_CLOSED; the RPC ends OK',
+    ),
+    catches: ['no-drain-on-close'],
+    needs: ['index-acks'],
+    async procedure(ctx) {
+      const n = backlogSize(ctx);
+      const { stream } = await ctx.start({ indexAcks: true });
+      sendValidRun(ctx, stream, 1n, n);
+      const closeAt = ctx.log.events.length;
+      stream.close(true, n);
+      await stream.expectAcceptedRun(1n, n);
+      await stream.expectEnd([Grpc.OK], `close with drain_queue and last_sequence=${n}`, ctx.scaled(10_000));
+      const after = ctx.log.events.slice(closeAt).filter((e) => 'stream' in e && e.stream === stream.id);
+      const closedAt = after.findIndex((e) => e.type === 'status' && e.state === 'CLOSED');
+      if (closedAt < 0) return ctx.fail('STATE_CLOSED before the RPC ends', 'no STATE_CLOSED status');
+      const final = after.slice(0, closedAt).findLast((e) => e.type === 'ack' && e.status === 'INDEXED');
+      if (final?.type !== 'ack' || final.seq !== n) {
+        return ctx.fail(
+          `INDEXED through seq=${n} after the close request and before STATE_CLOSED`,
+          final ? describeEvent(final) : 'no INDEXED ack between the close and STATE_CLOSED',
+        );
+      }
+      return behaved('as-specified');
+    },
+  },
+  {
+    id: 'close.drain-makes-visible',
+    category: 'close',
+    clauses: ['CLS-1', 'ACK-5'],
+    requirement: 'When a drained close ends OK, every accepted observation is already visible to recall',
+    acceptable: strictly('a single recall right after the OK end finds every accepted observation'),
+    catches: ['no-drain-on-close'],
+    async procedure(ctx) {
+      const n = backlogSize(ctx);
+      const { stream } = await ctx.start();
+      const sent = sendValidRun(ctx, stream, 1n, n);
+      stream.close(true, n);
+      await stream.expectAcceptedRun(1n, n);
+      await stream.expectEnd([Grpc.OK], `close with drain_queue and last_sequence=${n}`, ctx.scaled(10_000));
+      await expectAllVisibleNow(ctx, 'a', sent, 'the moment a drained close ended OK (no second poll)');
+      return behaved('as-specified');
+    },
+  },
+  {
+    id: 'close.wrong-last-sequence',
+    category: 'close',
+    clauses: ['CLS-2', 'WIRE-3'],
+    requirement:
+      'A close whose last_sequence differs from the last accepted ends with FAILED_PRECONDITION naming both; the session stays resumable',
+    acceptable: strictly(
+      `FAILED_PRECONDITION whose message states 3 and ${TWO_POW_53_PLUS_1} (drained) and 3 and 2 (not drained); resume works`,
+    ),
+    catches: [],
+    provokes: [Grpc.FAILED_PRECONDITION],
+    async procedure(ctx) {
+      for (const [key, drain, claimed] of [
+        ['a', true, TWO_POW_53_PLUS_1],
+        ['b', false, 2n],
+      ] as const) {
+        const { stream, ack } = await ctx.start({ session: key });
+        await acceptRun(ctx, stream, 1n, 3n);
+        stream.close(drain, claimed);
+        const end = await stream.expectEnd(
+          [Grpc.FAILED_PRECONDITION],
+          `last_sequence=${claimed} but 3 was the last accepted`,
+        );
+        const numbers: string[] = end.details.match(/\d+/g) ?? [];
+        if (!numbers.includes('3') || !numbers.includes(claimed.toString())) {
+          return ctx.fail(
+            `a status message stating expected 3 and got ${claimed} exactly`,
+            describeEvent(end),
+          );
+        }
+        if (ctx.caps.supportsResume) {
+          const resumed = await resumeExpecting(ctx, key, ack.sessionId, 3n, 3n);
+          await drainClose(ctx, resumed.stream, 3n);
+        }
+      }
+      return behaved('as-specified');
+    },
+  },
+  {
+    id: 'close.without-drain',
+    category: 'close',
+    clauses: ['CLS-3'],
+    requirement:
+      'A close without drain ends at once (STATE_CLOSED, OK) and what was accepted is still indexed',
+    acceptable: strictly(
+      'STATE_CLOSED and OK without waiting; every accepted observation visible within 5 s',
+    ),
+    catches: [],
+    async procedure(ctx) {
+      const { stream } = await ctx.start();
+      const sent = await acceptRun(ctx, stream, 1n, 20n);
+      const from = ctx.log.events.length;
+      stream.close(false, 20n);
+      await stream.expectEnd([Grpc.OK], 'close without drain_queue', ctx.answerMs);
+      if (!(await stream.awaitStatus((s) => s.state === 'CLOSED', 0, from)))
+        return ctx.fail('STATE_CLOSED before the RPC ends OK', 'no STATE_CLOSED status');
+      for (const s of sent) {
+        const p = await ctx.probe('a', s.seq, s.episode, ctx.space, {
+          timeoutMs: ctx.scaled(5000),
+          intervalMs: 20,
+        });
+        if (!p.found)
+          return ctx.fail(
+            'accepted observations indexed after a close without drain',
+            `seq ${s.seq} not visible within 5 s`,
+          );
+      }
+      return behaved('as-specified');
+    },
+  },
+  {
+    id: 'close.data-after-close',
+    category: 'close',
+    clauses: ['CLS-4'],
+    requirement:
+      'An observation sent after close (while the drain runs) is REJECTED SESSION_CLOSING and never indexed',
+    acceptable: strictly(
+      'REJECTED SESSION_CLOSING for the observation behind the close; it is never visible',
+    ),
+    catches: [],
+    async procedure(ctx) {
+      const n = backlogSize(ctx);
+      const { stream } = await ctx.start();
+      sendValidRun(ctx, stream, 1n, n);
+      stream.close(true, n);
+      const late = { seq: n + 1n, episode: ctx.episodes.valid() };
+      stream.send(late.seq, late.episode);
+      await stream.expectAcceptedRun(1n, n);
+      const o = await stream.nextOutcome(ctx.scaled(10_000));
+      if (
+        !(
+          o.kind === 'ack' &&
+          o.ack.status === 'REJECTED' &&
+          o.ack.seq === late.seq &&
+          o.ack.reason === 'SESSION_CLOSING'
+        )
+      ) {
+        return ctx.fail(
+          `REJECTED seq=${late.seq} reason=SESSION_CLOSING (the stream is still draining)`,
+          describeOutcome(o),
+        );
+      }
+      await stream.expectEnd([Grpc.OK], 'the drained close completes', ctx.scaled(10_000));
+      await expectNoneVisible(ctx, 'a', [late], 'sent after close');
+      return behaved('as-specified');
+    },
+  },
+  {
+    id: 'close.repeated-close',
+    category: 'close',
+    clauses: ['CLS-5'],
+    requirement: 'A repeated close on the same stream is ignored: one STATE_CLOSED, the RPC ends OK',
+    acceptable: strictly('exactly one STATE_CLOSED and an OK end'),
+    catches: [],
+    async procedure(ctx) {
+      const { stream } = await ctx.start();
+      await acceptRun(ctx, stream, 1n, 5n);
+      stream.close(true, 5n);
+      stream.close(true, 5n);
+      await stream.expectEnd([Grpc.OK], 'close, then the same close again', ctx.scaled(10_000));
+      const closed = stream.statuses().filter((s) => s.state === 'CLOSED').length;
+      if (closed !== 1) return ctx.fail('exactly one STATE_CLOSED', `${closed} STATE_CLOSED statuses`);
+      return behaved('as-specified');
+    },
+  },
+];

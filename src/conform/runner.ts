@@ -1,0 +1,172 @@
+// runConformance: the library entry of `engram-stream conform`. Starts the embedded
+// reference server when no target is given, learns the target's capabilities, runs
+// the selected cases one after another, and returns the results record.
+
+import * as grpc from '@grpc/grpc-js';
+import { TOOL_VERSION } from '../cli/version.js';
+import { describeEnvironment } from '../load/run/environment.js';
+import { makeEngramClient } from '../protocol/service-definition.js';
+import type { CaseOutcome, CaseResult, ConformResults, Finding, Verdict } from '../report/results.js';
+import { RESULTS_SCHEMA_VERSION } from '../report/results.js';
+import type { Connection } from '../target/connection-options.js';
+import { type EmbeddedServer, startEmbeddedServer } from '../target/embedded-server.js';
+import { ANSWER_TIMEOUT_MS, type CaseEnvironment } from './case-context.js';
+import { selectCases } from './case-selection.js';
+import type { ConformCase } from './case-types.js';
+import { CATALOG } from './catalog.js';
+import { runCase } from './run-case.js';
+import { capabilitiesRecord, discoverCapabilities } from './target-capabilities.js';
+
+/** The embedded server's dimension unless --dim says otherwise: small, so a run stays well under a minute. */
+export const EMBEDDED_DIM = 128;
+/** The element limit given to the embedded server, so flow.space-full can reach it. */
+export const EMBEDDED_MAX_ELEMENTS = 2000;
+
+export interface ConformOptions {
+  /** host:port; absent: start the embedded reference server. */
+  target?: string;
+  /** Credentials and metadata (--tls, --header, --token-file ...); plaintext when absent. */
+  connection?: Pick<Connection, 'credentials' | 'metadata'>;
+  /** Whether the connection uses TLS (for the report). */
+  tls?: boolean;
+  /** Wildcard patterns of case ids to run (all when empty) and to leave out. */
+  cases?: readonly string[];
+  exclude?: readonly string[];
+  /** NON-STRICT counts as failure. */
+  strict?: boolean;
+  /** Multiplies every wait and budget (default 1). */
+  timeoutScale?: number;
+  /** Embedded server only: its --dim. */
+  dim?: number;
+  /** The element limit of the target, when the caller knows it (enables flow.space-full). */
+  maxElements?: number;
+  /** The catalog to choose from (tests pass their own). */
+  catalog?: readonly ConformCase[];
+  onCaseStart?: (c: ConformCase, index: number, total: number) => void;
+  onCaseDone?: (r: CaseResult, index: number, total: number) => void;
+}
+
+/** Flags the embedded server gets: short idle timeout and heartbeat, small queue, a reachable element limit. */
+export function embeddedServerArgs(dim: number): string[] {
+  return [
+    '--dim',
+    String(dim),
+    '--queue-capacity',
+    '256',
+    '--session-idle-timeout',
+    '2s',
+    '--heartbeat-interval',
+    '1s',
+    '--max-elements',
+    String(EMBEDDED_MAX_ELEMENTS),
+  ];
+}
+
+const OUTCOMES: CaseOutcome[] = ['PASS', 'NON-STRICT', 'FAIL', 'SKIP', 'INCONCLUSIVE', 'ERROR'];
+
+export async function runConformance(o: ConformOptions = {}): Promise<ConformResults> {
+  const chosen = selectCases(o.catalog ?? CATALOG, o.cases ?? [], o.exclude ?? []);
+  const timeoutScale = o.timeoutScale ?? 1;
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  let server: EmbeddedServer | undefined;
+  if (o.target === undefined)
+    server = await startEmbeddedServer({ args: embeddedServerArgs(o.dim ?? EMBEDDED_DIM) });
+  const address = o.target ?? (server as EmbeddedServer).address;
+  const metadata = o.connection?.metadata ?? new grpc.Metadata();
+  const client = makeEngramClient(address, o.connection?.credentials);
+  try {
+    const capabilities = await discoverCapabilities(
+      client,
+      address,
+      metadata,
+      ANSWER_TIMEOUT_MS * timeoutScale,
+    );
+    const maxElements = o.maxElements ?? (server ? EMBEDDED_MAX_ELEMENTS : undefined);
+    const env: CaseEnvironment = {
+      client,
+      metadata,
+      capabilities,
+      timeoutScale,
+      known: maxElements === undefined ? {} : { maxElements },
+    };
+    const cases: CaseResult[] = [];
+    for (const [i, c] of chosen.entries()) {
+      o.onCaseStart?.(c, i, chosen.length);
+      const r = await runCase(c, env);
+      cases.push(r);
+      o.onCaseDone?.(r, i, chosen.length);
+    }
+    const strict = o.strict ?? false;
+    const counts = Object.fromEntries(
+      OUTCOMES.map((k) => [k, cases.filter((c) => c.outcome === k).length]),
+    ) as Record<CaseOutcome, number>;
+    const { verdict, reasons } = judgeRun(cases, counts, strict);
+    return {
+      schemaVersion: RESULTS_SCHEMA_VERSION,
+      kind: 'conform',
+      tool: { name: 'engram-stream', version: TOOL_VERSION },
+      startedAt,
+      durationMs: performance.now() - started,
+      target: {
+        address,
+        embedded: server !== undefined,
+        tls: o.tls ?? false,
+        capabilities: capabilitiesRecord(capabilities),
+      },
+      environment: describeEnvironment(),
+      verdict,
+      verdictReasons: reasons,
+      findings: runFindings(cases),
+      strict,
+      counts,
+      cases,
+    };
+  } finally {
+    client.close();
+    await server?.stop();
+  }
+}
+
+function ids(cases: CaseResult[], outcome: CaseOutcome): string {
+  const list = cases.filter((c) => c.outcome === outcome).map((c) => c.id);
+  return list.length > 5 ? `${list.slice(0, 5).join(', ')} and ${list.length - 5} more` : list.join(', ');
+}
+
+/** failed (a FAIL, or a NON-STRICT under --strict) before error, before inconclusive, before passed. */
+function judgeRun(
+  cases: CaseResult[],
+  counts: Record<CaseOutcome, number>,
+  strict: boolean,
+): { verdict: Verdict; reasons: string[] } {
+  const reasons: string[] = [];
+  if (counts.FAIL > 0) reasons.push(`${counts.FAIL} case(s) failed: ${ids(cases, 'FAIL')}`);
+  if (strict && counts['NON-STRICT'] > 0)
+    reasons.push(
+      `${counts['NON-STRICT']} NON-STRICT case(s) count as failed under --strict: ${ids(cases, 'NON-STRICT')}`,
+    );
+  if (reasons.length > 0) return { verdict: 'failed', reasons };
+  if (counts.ERROR > 0)
+    return { verdict: 'error', reasons: [`${counts.ERROR} case(s) could not run: ${ids(cases, 'ERROR')}`] };
+  if (counts.INCONCLUSIVE > 0) {
+    return {
+      verdict: 'inconclusive',
+      reasons: [`${counts.INCONCLUSIVE} case(s) inconclusive: ${ids(cases, 'INCONCLUSIVE')}`],
+    };
+  }
+  const passed = counts.PASS + counts['NON-STRICT'];
+  const skipped = counts.SKIP > 0 ? `, ${counts.SKIP} skipped` : '';
+  const nonStrict = counts['NON-STRICT'] > 0 ? ` (${counts['NON-STRICT']} NON-STRICT)` : '';
+  return { verdict: 'passed', reasons: [`${passed} of ${cases.length} cases passed${nonStrict}${skipped}`] };
+}
+
+/** The failing cases' findings, each message naming its case. */
+function runFindings(cases: CaseResult[]): Finding[] {
+  return cases
+    .filter((c) => c.outcome === 'FAIL')
+    .flatMap((c) =>
+      c.findings
+        .filter((f) => f.severity === 'fail')
+        .map((f) => ({ ...f, message: `[${c.id}] ${f.message}` })),
+    );
+}
