@@ -1,6 +1,8 @@
 // Where a SessionGroup runs: in a worker thread (the normal case, so sessions use
-// the cores the generator is given) or on the main thread (workers: 0, for tests
-// that run from TypeScript sources, where a worker cannot load them).
+// the cores the generator is given) or on the main thread (workers: 0, for small
+// runs and for tests that need the generator in their own process).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { TargetError } from '../driver/session-driver.js';
 import type { HostMessage, WorkerMessage } from './group-messages.js';
@@ -18,10 +20,15 @@ export interface GroupHost {
 
 type OnSeconds = (s: SecondSnapshot[]) => void;
 
-/** The compiled worker beside this file; under tsx (scripts) the .ts source itself. */
+/**
+ * The compiled worker beside this module. When this module runs from src/ (vitest
+ * or tsx load the TypeScript), a worker cannot load TypeScript, so the built copy
+ * in dist/ is used: `npm run build` first, as `npm test` does.
+ */
 function workerUrl(): URL {
-  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-  return new URL(`./bench-worker.${ext}`, import.meta.url);
+  const here = new URL('./bench-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(here))) return here;
+  return new URL('../../../dist/load/run/bench-worker.js', import.meta.url);
 }
 
 export function hostInWorker(spec: GroupSpec, onSeconds: OnSeconds): GroupHost {

@@ -48,6 +48,8 @@ export interface BenchOptions {
   onProgress?: (p: BenchProgress) => void;
   /** Once the target is known (the embedded server's address when started). */
   onTarget?: (address: string, embedded: boolean) => void;
+  /** The run's origin as high-resolution epoch ms (performance.timeOrigin + performance.now()). */
+  onStart?: (epochOrigin: number) => void;
 }
 
 const DEFAULT_TIMINGS: DriverTimings = {
@@ -113,6 +115,7 @@ async function runAgainst(o: BenchOptions, address: string, embedded: boolean): 
 
   const epochOrigin = epochNow() + START_MARGIN_MS;
   const startedAt = new Date(epochOrigin).toISOString();
+  o.onStart?.(epochOrigin);
   const cpu = new CpuMonitor();
   const markers: Marker[] = [
     ...scenario.phases.map((p): Marker => ({ t: p.startMs, kind: 'phase', label: p.name })),
