@@ -35,36 +35,25 @@ export function parseScenario(text: string, file: string): Scenario {
     const first = (issues.find((i) => i.code === 'unrecognized_keys') ??
       issues[0]) as (typeof issues)[number];
     const key = first.code === 'unrecognized_keys' ? first.keys[0] : undefined;
-    const where = key === undefined ? first.path : [...first.path, key];
-    fail(
-      file,
-      source,
-      first.path,
-      key,
-      where,
-      issueMessage(first, source.valueAt(first.path)),
-      issues.length - 1,
-    );
+    fail(file, source, first.path, key, issueMessage(first, source.valueAt(first.path)), issues.length - 1);
   }
   const { scenario, issues } = buildScenario(parsed.data, file, text);
   const first = issues[0];
-  if (first) {
-    const where = first.key === undefined ? first.path : [...first.path, first.key];
-    fail(file, source, first.path, first.key, where, first.message, issues.length - 1);
-  }
+  if (first) fail(file, source, first.path, first.key, first.message, issues.length - 1);
   return scenario;
 }
 
+/** `key`: the problem is a key of the map at path (unknown, or not allowed) rather than a value. */
 function fail(
   file: string,
   source: YamlSource,
   path: KeyPath,
   key: string | undefined,
-  shownPath: KeyPath,
   message: string,
   more: number,
 ): never {
   const { line, col } = source.locate(path, key);
+  const shownPath = key === undefined ? path : [...path, key];
   const others = more > 0 ? ` (and ${more} more problem${more > 1 ? 's' : ''})` : '';
   throw new UserError(`${file}:${line}:${col}: ${formatPath(shownPath)}: ${message}${others}`);
 }
