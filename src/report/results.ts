@@ -147,6 +147,8 @@ export interface BenchResults extends ResultsBase {
   kind: 'bench';
   scenario: { name: string; file: string; description: string; digest: string; source: string };
   shard: { index: number; count: number };
+  /** Set by `report --merge`: how many shard results these were merged from. */
+  mergedShards?: number;
   /** Histograms for the whole run: ack_latency (from intended send), ack_latency_actual, staleness, staleness_probe ... */
   histograms: Record<string, EncodedHistogram>;
   counters: Record<string, number>;
