@@ -25,7 +25,7 @@ function benchBody(r: BenchResults): string {
     r.series.length > 0
       ? overTimeCharts(r)
       : '<p>The run recorded no per-second series, so there is nothing to draw over time.</p>';
-  const shard = r.shard.count > 1 ? `, shard ${r.shard.index + 1} of ${r.shard.count}` : '';
+  const shard = r.shard.count > 1 ? `; this is shard ${r.shard.index}/${r.shard.count} only` : '';
   return [
     verdictSection(r),
     thresholdsSection(r),

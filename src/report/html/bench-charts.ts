@@ -115,6 +115,7 @@ export function spectrumCharts(r: BenchResults): string {
         id: 'ack-latency-spectrum',
         title: 'Acknowledgement latency by percentile',
         how: 'How slow the slowest acknowledgements were: read a point as "this share of acknowledgements came at least this fast". The right edge is the rarest, slowest few.',
+        yLabel: 'Ack latency (ms)',
         lines: ack,
       }),
     );
@@ -130,6 +131,7 @@ export function spectrumCharts(r: BenchResults): string {
         id: 'staleness-spectrum',
         title: 'Staleness by percentile',
         how: 'How long the slowest observations took to become findable, by percentile; the red line is the scenario’s limit.',
+        yLabel: 'Staleness (ms)',
         lines: staleness,
         ...(bound ? { bound } : {}),
       }),

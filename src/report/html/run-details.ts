@@ -15,7 +15,10 @@ export function runDetailsSection(r: Results): string {
       row('Scenario', `${r.scenario.name} (${r.scenario.file})`),
       row('What it does', r.scenario.description),
       row('Scenario digest', r.scenario.digest),
-      row('Shard', `${r.shard.index + 1} of ${r.shard.count}`),
+      row(
+        'Shard',
+        r.shard.count > 1 ? `${r.shard.index}/${r.shard.count} (--shard)` : 'whole run (not sharded)',
+      ),
     );
   } else {
     rows.push(row('Strict mode', r.strict ? 'yes: NON-STRICT counts as failure' : 'no'));

@@ -20,6 +20,7 @@ export interface SpectrumSpec {
   id: string;
   title: string;
   how: string;
+  yLabel: string;
   lines: SpectrumLine[];
   bound?: Bound;
 }
@@ -77,7 +78,7 @@ export function spectrumChart(spec: SpectrumSpec): string {
     x,
     y,
     xLabel: 'Percentile (1/(1-p) scale: each step right is ten times rarer)',
-    yLabel: 'Milliseconds (ms)',
+    yLabel: spec.yLabel,
     body: paths + boundSvg,
   });
   const items: LegendItem[] = present.map((l) => ({
