@@ -77,6 +77,8 @@ let nextStream = 1;
 /** One recorded ObserveStream with its responses, and ways to wait for them. */
 export class TestStream {
   readonly responses: ObservationResponse[] = [];
+  /** ACCEPTED and REJECTED acks so far (kept as a count so waiting on it stays cheap). */
+  outcomeCount = 0;
   readonly events: HistoryEvent[] = [];
   readonly rs: RecordedStream;
   private waiters: Array<() => void> = [];
@@ -89,6 +91,7 @@ export class TestStream {
       clock: runClock(),
       onResponse: (r) => {
         this.responses.push(r);
+        if (r.result?.case === 'ack' && r.result.ack.status !== AckStatus.INDEXED) this.outcomeCount++;
         for (const w of this.waiters.splice(0)) w();
       },
     });
@@ -110,6 +113,16 @@ export class TestStream {
 
   send(seq: bigint | number, ep: Episode = episode(Number(seq))): void {
     this.rs.send(BigInt(seq), ep);
+  }
+
+  /**
+   * Sends from..to, waiting whenever the call's write buffer is full: grpc-js
+   * clients slow down badly when thousands of writes are buffered ahead.
+   */
+  async sendRange(from: number, to: number, make: (i: number) => Episode = (i) => episode(i)): Promise<void> {
+    for (let i = from; i <= to; i++) {
+      if (!this.rs.send(BigInt(i), make(i))) await this.rs.drained();
+    }
   }
 
   /** ACCEPTED and REJECTED acks with their echoed sequence, in arrival order. */
@@ -157,7 +170,7 @@ export class TestStream {
   }
 
   untilOutcomes(n: number): Promise<void> {
-    return this.until(() => this.outcomes().length >= n, `${n} acks`);
+    return this.until(() => this.outcomeCount >= n, `${n} acks`);
   }
 }
 
