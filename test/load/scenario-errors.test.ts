@@ -40,7 +40,7 @@ describe('scenario errors name file, line, column, key path, the problem and the
     [
       'a rate that is not a number',
       scenarioText(['{ name: a, duration: 1s, shape: constant, rate: fast }']),
-      "bad.yaml:5:53: phases[0].rate: expected number, got 'fast'; write e.g. 'rate: 1000'",
+      "bad.yaml:5:53: phases[0].rate: expected a number, got 'fast'; write e.g. 'rate: 1000'",
     ],
     [
       'a negative rate',
@@ -128,10 +128,32 @@ describe('scenario errors name file, line, column, key path, the problem and the
     [
       'a document that is not a map',
       '- just\n- a list\n',
-      'bad.yaml:1:1: (top level): expected object, got a list',
+      'bad.yaml:1:1: (top level): expected a map, got a list',
     ],
   ])('%s', (_, text, expected) => {
     expect(loadError(text)).toContain(expected);
+  });
+
+  it('says an empty file is empty, and what it needs', () => {
+    expect(loadError('# nothing yet\n')).toBe(
+      'bad.yaml:1:1: the scenario is empty; write at least name, memorySpaces, sessions and phases (see docs/scenarios.md)',
+    );
+  });
+
+  it('suggests the key a shortened one stands for', () => {
+    const text = scenarioText([ok], "thresholds:\n  - { expr: 'silent_drops == 0', abort: true }");
+    expect(loadError(text)).toContain(
+      "thresholds[0].abort: unknown key 'abort' (did you mean 'abortOnFail'?)",
+    );
+  });
+
+  it('names whole numbers and lists in YAML terms', () => {
+    expect(loadError(scenarioText([ok]).replace('sessions: 4', 'sessions: 1.5'))).toContain(
+      "sessions: expected a whole number, got 1.5; write e.g. 'sessions: 8'",
+    );
+    expect(loadError(scenarioText([ok]).replace('[test-space]', 'test-space'))).toContain(
+      "memorySpaces: expected a list, got 'test-space'",
+    );
   });
 
   it('says how many more problems there are', () => {

@@ -1,7 +1,13 @@
 // "Did you mean ...?" for misspelt keys and names.
 
-/** The candidate nearest to `word` by edit distance, if it is near enough to be a likely typo. */
+/**
+ * The candidate nearest to `word` by edit distance, if it is near enough to be a likely typo,
+ * or else the one candidate that starts with it (an abbreviation such as 'abort').
+ */
 export function closestWord(word: string, candidates: readonly string[]): string | undefined {
+  const extending = candidates.filter(
+    (c) => word.length >= 3 && c.toLowerCase().startsWith(word.toLowerCase()),
+  );
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const c of candidates) {
@@ -11,7 +17,8 @@ export function closestWord(word: string, candidates: readonly string[]): string
       bestDistance = d;
     }
   }
-  return bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+  if (bestDistance <= Math.max(1, Math.floor(word.length / 3))) return best;
+  return extending.length === 1 ? extending[0] : undefined;
 }
 
 function editDistance(a: string, b: string): number {

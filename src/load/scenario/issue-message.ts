@@ -48,6 +48,16 @@ export function describeValue(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : String(value);
 }
 
+/** zod's type names in the words of a YAML file. */
+const TYPE_WORDS: Record<string, string> = {
+  object: 'a map',
+  array: 'a list',
+  number: 'a number',
+  int: 'a whole number',
+  string: 'a string',
+  boolean: 'true or false',
+};
+
 function bound(issue: { minimum?: unknown; maximum?: unknown; inclusive?: boolean }, op: '<' | '>'): string {
   const limit = op === '>' ? issue.minimum : issue.maximum;
   return `${op}${issue.inclusive ? '=' : ''} ${String(limit)}`;
@@ -69,7 +79,7 @@ export function issueMessage(issue: z.core.$ZodIssue, value: unknown): string {
   switch (issue.code) {
     case 'invalid_type':
       if (value === undefined) return `missing${hint}`;
-      return `expected ${issue.expected === 'int' ? 'a whole number' : issue.expected}, got ${describeValue(value)}${hint}`;
+      return `expected ${TYPE_WORDS[issue.expected] ?? issue.expected}, got ${describeValue(value)}${hint}`;
     case 'too_small':
       if (issue.origin === 'array') return `needs at least ${String(issue.minimum)} item(s)${hint}`;
       return `must be ${bound(issue, '>')}, got ${describeValue(value)}${hint}`;

@@ -28,6 +28,11 @@ export function parseScenario(text: string, file: string): Scenario {
     const what = syntax.message.split('\n')[0];
     throw new UserError(`${file}:${line}:${col}: not valid YAML: ${what}; fix the syntax at that place`);
   }
+  if (source.doc.contents === null) {
+    throw new UserError(
+      `${file}:1:1: the scenario is empty; write at least name, memorySpaces, sessions and phases (see docs/scenarios.md)`,
+    );
+  }
   const parsed = scenarioSchema.safeParse(source.doc.toJS());
   if (!parsed.success) {
     const issues = parsed.error.issues;
