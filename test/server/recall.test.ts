@@ -1,5 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IndexWorkers } from '../../src/server/index-workers.js';
 import {
   DIM,
   embedding,
