@@ -42,7 +42,6 @@ name: full
 description: "  all of it  "
 target:
   address: 127.0.0.1:7000
-  tls: true
   serve: { queue-capacity: 500, index-workers: 2, verbose: true, quiet: false }
 memorySpaces: [space-a, space_b]
 dim: 128
@@ -77,7 +76,6 @@ close: { drain: false }
       source: undefined,
       target: {
         address: '127.0.0.1:7000',
-        tls: true,
         serveArgs: ['--queue-capacity', '500', '--index-workers', '2', '--verbose'],
       },
       memorySpaces: ['space-a', 'space_b'],
@@ -146,7 +144,7 @@ close: { drain: false }
 
   it('fills defaults: embedded target, 768-d random embeddings, window 1000, INDEXED acks, no probes, drain', () => {
     const s = scenarioOf(['{ name: a, duration: 1s, shape: constant, rate: 1 }']);
-    expect(s.target).toEqual({ tls: false, serveArgs: [] });
+    expect(s.target).toEqual({ serveArgs: [] });
     expect(s.dim).toBe(768);
     expect(s.embeddings).toEqual({ kind: 'random', seed: 1 });
     expect(s.seed).toBe(1);

@@ -34,7 +34,6 @@ export function buildScenario(
     source,
     target: {
       ...(raw.target.address ? { address: raw.target.address } : {}),
-      tls: raw.target.tls,
       serveArgs: serveArgs(raw.target.serve, issues),
     },
     memorySpaces: raw.memorySpaces,

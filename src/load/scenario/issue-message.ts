@@ -7,7 +7,6 @@ const EXAMPLES: Record<string, string> = {
   name: 'name: steady',
   description: 'description: steady load at 1000/s',
   address: "address: '127.0.0.1:50051'",
-  tls: 'tls: false',
   memorySpaces: 'memorySpaces: [bench]',
   dim: 'dim: 768',
   seed: 'seed: 42',

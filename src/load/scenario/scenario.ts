@@ -6,7 +6,6 @@ import type { Threshold } from '../thresholds/threshold.js';
 export interface TargetDefaults {
   /** host:port to benchmark; absent means the embedded reference server. */
   address?: string;
-  tls: boolean;
   /**
    * Extra flags for the embedded server, e.g. ['--queue-capacity', '2000'].
    * --dim, --host and --port are set by bench itself (dim from the scenario).

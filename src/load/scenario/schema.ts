@@ -114,7 +114,6 @@ export const scenarioSchema = strict({
       .string()
       .regex(/^[^\s:]+:\d{1,5}$/, { error: "an address is host:port, e.g. '127.0.0.1:50051'" })
       .optional(),
-    tls: z.boolean().default(false),
     serve: z
       .record(
         z
@@ -123,7 +122,7 @@ export const scenarioSchema = strict({
         z.union([z.string(), z.number(), z.boolean()]),
       )
       .default({}),
-  }).default({ tls: false, serve: {} }),
+  }).default({ serve: {} }),
   memorySpaces: z
     .array(
       z.string().regex(/^[a-z0-9_-]{3,64}$/, {

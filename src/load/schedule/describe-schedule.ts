@@ -81,7 +81,7 @@ export function describeSchedule(scenario: Scenario, shard: Shard = WHOLE_RUN): 
   const sessions = shardSessions(scenario.sessions, shard);
   const mine = shard.count > 1 ? new Set(sessions) : undefined;
   const target = scenario.target.address
-    ? `${scenario.target.address}${scenario.target.tls ? ' (TLS)' : ''}`
+    ? scenario.target.address
     : `embedded reference server (--dim ${scenario.dim}${scenario.target.serveArgs.length ? ` ${scenario.target.serveArgs.join(' ')}` : ''})`;
   const e = scenario.embeddings;
   const lines = [
