@@ -49,6 +49,10 @@ describe('describeSchedule (bench --dry-run)', () => {
     expect(text).toContain('50% of sessions = 2 (1 in this shard)');
   });
 
+  it('names the target the run would dial', () => {
+    expect(describeSchedule(s, undefined, '127.0.0.1:7001')).toContain('\nTarget: 127.0.0.1:7001\n');
+  });
+
   it('parseShard accepts i/N and refuses anything else with the expected form', () => {
     expect(parseShard(' 3/4 ')).toEqual({ index: 3, count: 4 });
     for (const bad of ['4/4', '1/0', '1', 'a/b', '-1/2']) {

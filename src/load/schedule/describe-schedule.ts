@@ -76,17 +76,24 @@ function phaseRows(scenario: Scenario, shard: Shard, sessions: number[]): string
   return rows;
 }
 
-/** The schedule of one shard (default: the whole run) as readable text. */
-export function describeSchedule(scenario: Scenario, shard: Shard = WHOLE_RUN): string {
+/**
+ * The schedule of one shard (default: the whole run) as readable text. `target` is the
+ * address the run would dial (--target, else the scenario's); absent: the embedded server.
+ */
+export function describeSchedule(
+  scenario: Scenario,
+  shard: Shard = WHOLE_RUN,
+  target: string | undefined = scenario.target.address,
+): string {
   const sessions = shardSessions(scenario.sessions, shard);
   const mine = shard.count > 1 ? new Set(sessions) : undefined;
-  const target = scenario.target.address
-    ? scenario.target.address
+  const dialled = target
+    ? target
     : `embedded reference server (--dim ${scenario.dim}${scenario.target.serveArgs.length ? ` ${scenario.target.serveArgs.join(' ')}` : ''})`;
   const e = scenario.embeddings;
   const lines = [
     `Scenario ${scenario.name} (${scenario.file})${scenario.description ? `: ${scenario.description}` : ''}`,
-    `Target: ${target}`,
+    `Target: ${dialled}`,
     `Sessions: ${scenario.sessions}${shard.count > 1 ? `, shard ${shard.index}/${shard.count} runs ${sessions.length} of them` : ''}; send window ${scenario.sendWindow} per session; memory spaces ${scenario.memorySpaces.join(', ')}`,
     `Embeddings: ${scenario.dim}-d, ${e.kind === 'clustered' ? `clustered (${e.clusters} clusters, spread ${e.spread})` : 'random'}, seed ${e.seed}; INDEXED acks ${scenario.indexAcks ? 'requested' : 'not requested'}`,
     `Phases (rates are for the whole run; global arrival k goes to session k mod ${scenario.sessions}):`,
