@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../util/user-error.js';
 // Commands register here, one import each.
 import { register as registerBench } from './bench-command.js';
+import { register as registerConform } from './conform-command.js';
 import { ExitCode } from './exit-codes.js';
 import { register as registerReport } from './report-command.js';
 import { register as registerServe } from './serve-command.js';
@@ -18,6 +19,7 @@ const program = new Command('engram-stream')
 // Each command file exports register(program).
 registerServe(program);
 registerBench(program);
+registerConform(program);
 registerReport(program);
 
 try {

@@ -18,7 +18,7 @@ import { runCase } from './run-case.js';
 import { capabilitiesRecord, discoverCapabilities } from './target-capabilities.js';
 
 /** The embedded server's dimension unless --dim says otherwise: small, so a run stays well under a minute. */
-export const EMBEDDED_DIM = 128;
+export const EMBEDDED_DIM = 384;
 /** The element limit given to the embedded server, so flow.space-full can reach it. */
 export const EMBEDDED_MAX_ELEMENTS = 2000;
 

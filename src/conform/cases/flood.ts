@@ -32,8 +32,8 @@ export async function flood(
   onOverload?: (first: AckEvent) => void,
 ): Promise<FloodResult> {
   const cap = ctx.caps.queueCapacity;
-  const limit = Math.min(Math.max(4 * cap, 1000), FLOOD_MAX);
-  const chunk = Math.max(16, Math.floor(cap / 8));
+  const limit = Math.min(Math.max(16 * cap, 4000), FLOOD_MAX);
+  const chunk = Math.max(64, cap);
   const pool: PreEncodedEpisode[] = [];
   for (let i = 0; i < POOL; i++) {
     const e = ctx.episodes.valid();
