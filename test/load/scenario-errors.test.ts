@@ -70,6 +70,11 @@ describe('scenario errors name file, line, column, key path, the problem and the
       "bad.yaml:5:87: phases[0].burst.for: a burst must be shorter than its period (every: 1000ms); write e.g. 'every: 10s, for: 1s'",
     ],
     [
+      'a Poisson phase too large to draw up front',
+      scenarioText(['{ name: p, duration: 2h, shape: poisson, rate: 5000 }']),
+      "bad.yaml:5:52: phases[0].rate: a Poisson phase's arrivals are drawn up front and are limited to 20000000 (rate x duration)",
+    ],
+    [
       'two phases with one name',
       scenarioText([ok, ok]),
       "bad.yaml:6:13: phases[1].name: phase name 'a' is used twice; names must be unique",

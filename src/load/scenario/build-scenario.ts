@@ -14,6 +14,9 @@ export interface BuildIssue {
   message: string;
 }
 
+/** Poisson arrival times are kept in memory (8 bytes each) in every worker: 160 MB at most. */
+const MAX_POISSON_ARRIVALS = 20_000_000;
+
 /** Flags bench sets on the embedded server itself. */
 const RESERVED_SERVE_FLAGS = ['dim', 'host', 'port'];
 
@@ -97,6 +100,12 @@ function shapeOf(p: RawPhase, index: number, seed: number, issues: BuildIssue[])
     case 'ramp':
       return { kind: 'ramp', from: p.from, to: p.to };
     case 'poisson':
+      if ((p.rate * p.duration) / 1000 > MAX_POISSON_ARRIVALS) {
+        issues.push({
+          path: ['phases', index, 'rate'],
+          message: `a Poisson phase's arrivals are drawn up front and are limited to ${MAX_POISSON_ARRIVALS} (rate x duration); split the phase or use 'shape: constant'`,
+        });
+      }
       return { kind: 'poisson', rate: p.rate, seed: p.seed ?? seed + index };
     case 'burst':
       if (p.burst.for >= p.burst.every) {
