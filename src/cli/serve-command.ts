@@ -3,8 +3,10 @@
 import type { Command } from 'commander';
 import { MUTANT_NAMES } from '../conform/mutant-names.js';
 import { componentsWithFaults } from '../server/faults/fault-registry.js';
+import { type SecurityFlags, serverSecurity } from '../server/security/server-security.js';
 import { defaultServerConfig } from '../server/server-config.js';
 import { type ServeFlags, serverConfigFromFlags } from '../server/server-flags.js';
+import { stopOnSignals } from '../server/shutdown-signals.js';
 import { startServer } from '../server/start-server.js';
 import { formatDuration } from '../util/duration.js';
 
@@ -43,23 +45,39 @@ export function register(program: Command): void {
     .option('--max-text-bytes <n>', 'limit on Episode.what in UTF-8 bytes', String(d.maxTextBytes))
     .option('--max-message-bytes <n>', 'gRPC receive limit per request', String(d.maxMessageBytes))
     .option(
+      '--keepalive-time <duration>',
+      'ping each connection this often to find dead peers',
+      formatDuration(d.keepaliveTimeMs),
+    )
+    .option(
+      '--keepalive-timeout <duration>',
+      'close a connection whose ping is not answered within this',
+      formatDuration(d.keepaliveTimeoutMs),
+    )
+    .option('--tls-cert <file>', 'serve TLS with this PEM certificate chain (needs --tls-key)')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert')
+    .option(
+      '--auth-tokens <file>',
+      'require "authorization: Bearer <token>"; lines "<token> <space>[,<space>...]" or "<token> *" (docs/security.md)',
+    )
+    .option(
       '--fault <name>',
       `serve a mutant that breaks one promise, to test a tester (repeatable): ${MUTANT_NAMES.join(', ')}`,
       (name: string, previous: string[]) => [...previous, name],
       [] as string[],
     )
-    .action(async (flags: ServeFlags & { fault: string[] }) => {
-      const server = await startServer(serverConfigFromFlags(flags), componentsWithFaults(flags.fault));
+    .action(async (flags: ServeFlags & SecurityFlags & { fault: string[] }) => {
+      const server = await startServer(
+        serverConfigFromFlags(flags),
+        componentsWithFaults(flags.fault),
+        serverSecurity(flags),
+      );
       if (flags.fault.length > 0) {
         process.stderr.write(
           `MUTANT server: breaks the protocol on purpose (--fault ${flags.fault.join(', ')})\n`,
         );
       }
       process.stdout.write(`listening on ${server.address}\n`);
-      const stop = (): void => {
-        void server.shutdown().then(() => process.exit(0));
-      };
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+      stopOnSignals(server);
     });
 }

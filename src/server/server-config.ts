@@ -24,6 +24,10 @@ export interface ServerConfig {
   maxTextBytes: number;
   /** gRPC receive limit for one request; larger ones end the stream with RESOURCE_EXHAUSTED. */
   maxMessageBytes: number;
+  /** gRPC keepalive: how often the server pings a connection to find dead peers. */
+  keepaliveTimeMs: number;
+  /** A ping not answered within this closes the connection; its streams detach (SES-9). */
+  keepaliveTimeoutMs: number;
 }
 
 export function defaultServerConfig(): ServerConfig {
@@ -41,6 +45,8 @@ export function defaultServerConfig(): ServerConfig {
     metricsPort: 0,
     maxTextBytes: 64 * 1024,
     maxMessageBytes: 4 * 1024 * 1024,
+    keepaliveTimeMs: 30_000,
+    keepaliveTimeoutMs: 10_000,
   };
 }
 

@@ -18,6 +18,8 @@ export interface ServeFlags {
   metricsPort?: string;
   maxTextBytes?: string;
   maxMessageBytes?: string;
+  keepaliveTime?: string;
+  keepaliveTimeout?: string;
 }
 
 /** setTimeout's limit (about 24.8 days). */
@@ -70,5 +72,7 @@ export function serverConfigFromFlags(flags: ServeFlags): ServerConfig {
       2 ** 31 - 1,
       d.maxMessageBytes,
     ),
+    keepaliveTimeMs: duration(flags.keepaliveTime, '--keepalive-time', 10, d.keepaliveTimeMs),
+    keepaliveTimeoutMs: duration(flags.keepaliveTimeout, '--keepalive-timeout', 10, d.keepaliveTimeoutMs),
   };
 }

@@ -9,12 +9,15 @@ import {
   SERVICE_NAME,
 } from '../protocol/service-definition.js';
 import { UserError } from '../util/user-error.js';
+import { callEndGuard } from './call-end-guard.js';
 import { defaultComponents, type ServerComponents } from './components.js';
 import { type MetricsEndpoint, startMetricsEndpoint } from './metrics-endpoint.js';
 import { handleObserveStream } from './observe-stream.js';
 import { handleRecallStream } from './recall-stream.js';
+import { plaintext, type ServerSecurity } from './security/server-security.js';
 import type { ServerConfig } from './server-config.js';
 import { ServerCore } from './server-core.js';
+import type { Backlog } from './shutdown-signals.js';
 
 export interface RunningServer {
   port: number;
@@ -28,6 +31,8 @@ export interface RunningServer {
    * UNAVAILABLE, stop. Calling it again returns the same promise.
    */
   shutdown(): Promise<void>;
+  /** What a shutdown would still have to finish (or abandon). */
+  backlog(): Backlog;
 }
 
 /** How long open calls get to finish after they were told to end, before the server forces them. */
@@ -36,10 +41,14 @@ const CALL_END_GRACE_MS = 2000;
 export async function startServer(
   config: ServerConfig,
   components: ServerComponents = defaultComponents(),
+  security: ServerSecurity = plaintext(),
 ): Promise<RunningServer> {
   const core = new ServerCore(config, components);
   const server = new grpc.Server({
     'grpc.max_receive_message_length': config.maxMessageBytes,
+    'grpc.keepalive_time_ms': config.keepaliveTimeMs,
+    'grpc.keepalive_timeout_ms': config.keepaliveTimeoutMs,
+    interceptors: [callEndGuard, ...security.interceptors],
   });
   server.addService(engramServiceDefinition(), {
     ObserveStream: (call: Parameters<typeof handleObserveStream>[1]) => handleObserveStream(core, call),
@@ -53,7 +62,7 @@ export async function startServer(
   let port: number;
   let metrics: MetricsEndpoint | undefined;
   try {
-    port = await bind(server, host, config.port);
+    port = await bind(server, host, config.port, security.credentials);
     if (config.metricsPort !== 0) {
       metrics = await startMetricsEndpoint(core.metrics.registry, config.host, config.metricsPort);
     }
@@ -93,12 +102,22 @@ export async function startServer(
       stopping ??= stop();
       return stopping;
     },
+    backlog: () => ({
+      queued: core.queue.depth,
+      openStreams: core.openStreams.size,
+      sessions: core.registry.size,
+    }),
   };
 }
 
-function bind(server: grpc.Server, host: string, port: number): Promise<number> {
+function bind(
+  server: grpc.Server,
+  host: string,
+  port: number,
+  credentials: grpc.ServerCredentials,
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
+    server.bindAsync(`${host}:${port}`, credentials, (err, bound) =>
       err
         ? reject(new UserError(`cannot listen on ${host}:${port}: ${err.message}; pick another --port`))
         : resolve(bound),

@@ -1,7 +1,6 @@
 // What serve's security flags turn into: the credentials to bind with and the
 // interceptors to construct the grpc.Server with.
-import type * as grpc from '@grpc/grpc-js';
-import type { Command } from 'commander';
+import * as grpc from '@grpc/grpc-js';
 import { authInterceptor } from './auth-interceptor.js';
 import { loadAuthTokens } from './auth-tokens.js';
 import { serverCredentials } from './tls-credentials.js';
@@ -20,6 +19,15 @@ export interface ServerSecurity {
   summary: string;
 }
 
+/** No TLS, no tokens: the default of `serve`, for loopback and trusted networks. */
+export function plaintext(): ServerSecurity {
+  return {
+    credentials: grpc.ServerCredentials.createInsecure(),
+    interceptors: [],
+    summary: 'plaintext, no authentication',
+  };
+}
+
 export function serverSecurity(flags: SecurityFlags): ServerSecurity {
   const credentials = serverCredentials({ certPath: flags.tlsCert, keyPath: flags.tlsKey });
   const tls = flags.tlsCert ? 'TLS' : 'plaintext';
@@ -30,15 +38,4 @@ export function serverSecurity(flags: SecurityFlags): ServerSecurity {
     interceptors: [authInterceptor(new TokenAuthorizer(grants))],
     summary: `${tls}, bearer tokens (${grants.length})`,
   };
-}
-
-/** Adds --tls-cert, --tls-key and --auth-tokens to the serve command. */
-export function addSecurityOptions(command: Command): Command {
-  return command
-    .option('--tls-cert <file>', 'serve TLS with this PEM certificate chain (needs --tls-key)')
-    .option('--tls-key <file>', 'PEM private key of --tls-cert')
-    .option(
-      '--auth-tokens <file>',
-      'require "authorization: Bearer <token>"; file lines "<token> <space>[,<space>...]" or "<token> *" (docs/security.md)',
-    );
 }

@@ -1,0 +1,49 @@
+// SIGTERM and SIGINT for `serve`: the first stops gracefully (SHUT-1, SHUT-2: drain,
+// final INDEXED acks, UNAVAILABLE, exit 0); a second one exits at once, because an
+// operator who asks twice wants out, and says what was abandoned on the way.
+import { constants } from 'node:os';
+
+export interface Backlog {
+  /** Accepted observations not yet visible to recall. */
+  queued: number;
+  openStreams: number;
+  sessions: number;
+}
+
+export interface Stoppable {
+  shutdown(): Promise<void>;
+  backlog(): Backlog;
+}
+
+export interface SignalIo {
+  write(line: string): void;
+  exit(code: number): void;
+}
+
+const processIo: SignalIo = {
+  write: (line) => process.stderr.write(line),
+  exit: (code) => process.exit(code),
+};
+
+export function stopOnSignals(server: Stoppable, io: SignalIo = processIo): void {
+  let draining = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    const b = server.backlog();
+    if (draining) {
+      io.write(
+        `engram-stream serve: second ${signal}: exiting now; abandoned ${b.queued} accepted observation(s) ` +
+          `not yet indexed, ${b.openStreams} open stream(s), ${b.sessions} session(s)\n`,
+      );
+      io.exit(128 + constants.signals[signal]);
+      return;
+    }
+    draining = true;
+    io.write(
+      `engram-stream serve: ${signal}: draining ${b.queued} queued observation(s) into the index; ` +
+        `send ${signal} again to exit at once\n`,
+    );
+    void server.shutdown().then(() => io.exit(0));
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}

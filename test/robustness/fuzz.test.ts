@@ -1,0 +1,60 @@
+// Malformed input on the bidi stream: random and mutated ObservationRequests and raw
+// byte frames against a real `serve` process. The 100,000-message run is
+// `npm run robustness:fuzz` (figures in docs/reliability.md); this is its small version.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeEngramClient } from '../../src/protocol/service-definition.js';
+import { type EmbeddedServer, startEmbeddedServer } from '../../src/target/embedded-server.js';
+import { cleanClientRoundTrip } from './clean-client.js';
+import { runFuzz } from './fuzz-run.js';
+
+const limits = { dim: 8, maxTextBytes: 256, maxMessageBytes: 16 * 1024 };
+let server: EmbeddedServer;
+
+beforeAll(async () => {
+  server = await startEmbeddedServer({
+    args: [
+      '--dim',
+      String(limits.dim),
+      '--max-text-bytes',
+      String(limits.maxTextBytes),
+      '--max-message-bytes',
+      String(limits.maxMessageBytes),
+      '--index-workers',
+      '1',
+      '--session-idle-timeout',
+      '2s',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe('fuzzed ObserveStream input', () => {
+  it('[ACK-1][VAL-5][SES-3] answers every stream, acks every observation, never crashes, then serves a clean client', async () => {
+    const clients = Array.from({ length: 4 }, () => makeEngramClient(server.address));
+    const report = await runFuzz({
+      clients,
+      limits,
+      streams: 60,
+      stepsPerStream: 80,
+      parallel: 12,
+      seed: 20261127,
+      endTimeoutMs: 15_000,
+    });
+    for (const c of clients) c.close();
+    expect(report.violations).toEqual([]);
+    expect(report.streams).toBe(60);
+    expect(report.messages).toBeGreaterThanOrEqual(60 * 80);
+    expect(report.rawFrames).toBeGreaterThan(0);
+    expect(report.accepted).toBeGreaterThan(0);
+    // Every way of ending a stream was exercised.
+    expect(Object.keys(report.endCodes).length).toBeGreaterThanOrEqual(3);
+    expect(server.process.exitCode).toBeNull();
+    expect(await cleanClientRoundTrip(server.address, limits.dim, 20)).toEqual({
+      accepted: 20,
+      recalled: 20,
+    });
+  }, 120_000);
+});
