@@ -108,6 +108,12 @@ export class SessionDriver {
   private windowHeldThrough = 0;
   private deferredThrough = 0;
   private epoch = 0;
+  /**
+   * The window in use: halved on each OVERLOADED rejection and grown back by about one
+   * per window of ACCEPTED acks (AIMD), so a full server is not answered with a whole
+   * window of sends that can only come back as gaps.
+   */
+  private window: number;
   private readonly fifo: Transmission[] = [];
   private fifoHead = 0;
 
@@ -128,6 +134,7 @@ export class SessionDriver {
     private readonly d: DriverDeps,
   ) {
     this.probeRandom = seededRandom(o.seed);
+    this.window = o.window;
     this.takeArrival();
   }
 
@@ -314,7 +321,7 @@ export class SessionDriver {
         if (until > now) this.arm(until);
         break;
       }
-      if (this.inFlight >= this.o.window) {
+      if (this.inFlight >= this.window) {
         this.windowHeldThrough = this.released;
         break;
       }
@@ -422,6 +429,7 @@ export class SessionDriver {
     if (tx?.kind !== 'normal' || seq <= this.acceptedThrough) return; // the checker reports it
     const p = this.pending[seq - this.base] as Pending;
     this.d.events.accepted(t, p.intendedT, tx.sentT);
+    if (this.window < this.o.window) this.window = Math.min(this.o.window, this.window + 1 / this.window);
     if (p.probe && this.d.prober) {
       this.d.prober.watch({
         session: this.o.session,
@@ -458,6 +466,7 @@ export class SessionDriver {
     if (!tx || injected || tx.epoch !== this.epoch) return;
     switch (reason) {
       case RejectReason.OVERLOADED:
+        this.window = Math.max(1, this.window / 2);
         this.rewind(seq);
         this.pausedUntil = t + (retryAfterMs || DEFAULT_RETRY_AFTER_MS);
         break;

@@ -149,8 +149,9 @@ async function runAgainst(o: BenchOptions, address: string, embedded: boolean): 
 
   const check = mergeCheckReports(reports.map((r) => r.check));
   const phases = mergePhases(scenario, reports);
-  const runScope = addScopes(
+  const runScope = runWide(
     phases.map((p) => p.scope),
+    reports,
     abortedBy ? durationMs : scenario.totalMs,
   );
   const unavailable = mergeUnavailable(reports);
@@ -267,12 +268,11 @@ function mergePhases(scenario: Scenario, reports: GroupReport[]): MergedPhase[] 
   });
 }
 
-function addScopes(scopes: MeasuredScope[], durationMs: number): MeasuredScope {
+/** Run-wide: the phases' histograms added, and the workers' counters (phase counts and the drivers' own). */
+function runWide(phases: MeasuredScope[], reports: GroupReport[], durationMs: number): MeasuredScope {
   const run: MeasuredScope = { durationMs, histograms: emptyHistograms(), counters: {} };
-  for (const s of scopes) {
-    for (const h of RUN_HISTOGRAMS) run.histograms[h].add(s.histograms[h]);
-    addCounters(run.counters, s.counters);
-  }
+  for (const s of phases) for (const h of RUN_HISTOGRAMS) run.histograms[h].add(s.histograms[h]);
+  for (const r of reports) addCounters(run.counters, r.counters);
   return run;
 }
 
