@@ -30,7 +30,7 @@ describe('flow control and admission', () => {
     held = undefined;
   });
 
-  it('[FLOW-1][FLOW-2][FLOW-3][FLOW-4][FLOW-5][FLOW-6][FLOW-9] pressure states, in-band OVERLOADED, priority lane', async () => {
+  it('[FLOW-1][FLOW-2][FLOW-3][FLOW-4][FLOW-5][FLOW-6][FLOW-8][FLOW-9] pressure states, in-band OVERLOADED, priority lane', async () => {
     held = heldCommit();
     t = await startTestServer({ queueCapacity: CAP }, held.components);
     const s = await TestStream.init(t.client);

@@ -14,25 +14,25 @@ describe('per-observation validation', () => {
   afterAll(() => t.stop());
 
   const cases: Array<[string, string, Parameters<typeof episode>[1], RegExp]> = [
-    ['VAL-1', 'an embedding of the wrong size', { embedding: new Float32Array(DIM + 1) }, /9 values.*8/],
+    ['[VAL-1]', 'an embedding of the wrong size', { embedding: new Float32Array(DIM + 1) }, /9 values.*8/],
     [
-      'VAL-2',
+      '[VAL-2]',
       'a NaN value',
       { embedding: Float32Array.from({ length: DIM }, (_, i) => (i === 3 ? NaN : 0.5)) },
       /NaN/,
     ],
     [
-      'VAL-2',
+      '[VAL-2]',
       'an infinite value',
       { embedding: Float32Array.from({ length: DIM }, (_, i) => (i === 0 ? -Infinity : 0.5)) },
       /Infinity/,
     ],
-    ['VAL-3', 'a missing embedding', { embedding: new Float32Array(0) }, /no embedding/],
-    ['VAL-4', 'Episode.what over max_text_bytes', { what: 'é'.repeat(MAX_TEXT / 2 + 1) }, /66 bytes.*64/],
+    ['[VAL-3]', 'a missing embedding', { embedding: new Float32Array(0) }, /no embedding/],
+    ['[VAL-4]', 'Episode.what over max_text_bytes', { what: 'é'.repeat(MAX_TEXT / 2 + 1) }, /66 bytes.*64/],
   ];
 
   it.each(cases)(
-    '[%s][VAL-6] %s is rejected in-band as INVALID_OBSERVATION and changes nothing',
+    '%s[VAL-6] %s is rejected in-band as INVALID_OBSERVATION and changes nothing',
     async (_id, _what, bad, detail) => {
       const s = await TestStream.init(t.client);
       s.send(1);
