@@ -3,7 +3,7 @@
 // faulty server replaces or wraps single parts, so the server itself never
 // branches on faults.
 import { type CloseHandler, closeStream } from './close-handler.js';
-import type { CommitStep } from './index-pipeline.js';
+import type { CommitStep, InsertStep } from './index-pipeline.js';
 import { createResponseWriter, type WriterFactory } from './response-writer.js';
 import { createSequencer, type Sequencer } from './sequencer.js';
 import type { Session } from './session.js';
@@ -20,6 +20,7 @@ export interface ServerComponents {
   createWriter: WriterFactory;
   resumePosition: ResumePosition;
   commit: CommitStep;
+  insert: InsertStep;
   close: CloseHandler;
 }
 
@@ -29,6 +30,7 @@ export function defaultComponents(): ServerComponents {
     createWriter: createResponseWriter,
     resumePosition: (session) => session.lastAccepted,
     commit: (_batch, makeVisible) => makeVisible(),
+    insert: (_batch, insertNow) => insertNow(),
     close: closeStream,
   };
 }

@@ -11,6 +11,12 @@ import type { IndexWorker, IndexWorkers } from './index-workers.js';
  */
 export type CommitStep = (batch: readonly IndexItem[], makeVisible: () => void) => void;
 
+/**
+ * The insert step: `insertNow` puts the batch into the index workers, where recall
+ * finds it from then on. The correct server calls it at once.
+ */
+export type InsertStep = (batch: readonly IndexItem[], insertNow: () => void) => void;
+
 export class IndexPipeline {
   private idleWaiters: Array<() => void> = [];
   /** Observations made visible per second, smoothed; 0 until the first batch. */
@@ -23,6 +29,7 @@ export class IndexPipeline {
     private readonly dim: number,
     private readonly commit: CommitStep,
     private readonly onVisible: (batch: readonly IndexItem[]) => void,
+    private readonly insertStep: InsertStep,
   ) {}
 
   /** Queues an accepted observation; the caller checked admission. */
@@ -59,12 +66,14 @@ export class IndexPipeline {
       labels.push(item.label);
     });
     worker.busy = true;
-    // No catch: a failed insert would lose accepted observations, so it crashes the
-    // process loudly (unhandled rejection) instead of going unnoticed.
-    void worker.insert(spaces, labels, vectors).then(() => {
-      worker.busy = false;
-      this.commit(batch, () => this.settle(batch));
-      this.dispatch();
+    this.insertStep(batch, () => {
+      // No catch: a failed insert would lose accepted observations, so it crashes the
+      // process loudly (unhandled rejection) instead of going unnoticed.
+      void worker.insert(spaces, labels, vectors).then(() => {
+        worker.busy = false;
+        this.commit(batch, () => this.settle(batch));
+        this.dispatch();
+      });
     });
   }
 

@@ -65,8 +65,13 @@ export class ServerCore {
       efConstruction: config.efConstruction,
       maxElements: config.maxElements,
     });
-    this.pipeline = new IndexPipeline(this.queue, this.workers, config.dim, components.commit, (batch) =>
-      this.onVisible(batch),
+    this.pipeline = new IndexPipeline(
+      this.queue,
+      this.workers,
+      config.dim,
+      components.commit,
+      (batch) => this.onVisible(batch),
+      components.insert,
     );
     this.metrics = new ServerMetrics({
       queueDepth: () => this.queue.depth,
