@@ -1,0 +1,101 @@
+// Proof that conform catches what it claims: every case whose `catches` names a
+// mutant FAILs against a server with that fault (src/server/faults), and the
+// reference server passes every case. Each server is the embedded one `conform`
+// starts (a child process on port 0, same flags) plus `--fault NAME`, so the cases
+// see what a user's run sees and the tester never shares its event loop with the
+// server. Spawns dist/: run `npm run build` first (`npm test` does).
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CATALOG } from '../../src/conform/catalog.js';
+import { MUTANT_NAMES, type MutantName } from '../../src/conform/mutant-names.js';
+import {
+  EMBEDDED_DIM,
+  EMBEDDED_MAX_ELEMENTS,
+  embeddedServerArgs,
+  runConformance,
+} from '../../src/conform/runner.js';
+import type { CaseOutcome, ConformResults } from '../../src/report/results.js';
+import { defaultComponents, type ServerComponents } from '../../src/server/components.js';
+import { componentsWithFaults, MUTANTS } from '../../src/server/faults/fault-registry.js';
+import { startEmbeddedServer } from '../../src/target/embedded-server.js';
+import { UserError } from '../../src/util/user-error.js';
+
+async function conformAgainst(faults: MutantName[], cases: string[]): Promise<ConformResults> {
+  const server = await startEmbeddedServer({
+    args: [...embeddedServerArgs(EMBEDDED_DIM), ...faults.flatMap((f) => ['--fault', f])],
+  });
+  try {
+    return await runConformance({ target: server.address, cases, maxElements: EMBEDDED_MAX_ELEMENTS });
+  } finally {
+    await server.stop();
+  }
+}
+
+const BIN = fileURLToPath(new URL('../../bin/engram-stream.js', import.meta.url));
+
+/** Each case's outcome, with why when it is not the one wanted, so a failure says what to fix. */
+function outcomes(r: ConformResults, wanted: CaseOutcome): Record<string, string> {
+  return Object.fromEntries(
+    r.cases.map((c) => [
+      c.id,
+      c.outcome === wanted
+        ? c.outcome
+        : `${c.outcome}: ${c.reason ?? ''} ${c.expected ?? ''} | ${c.actual ?? ''}`.trim(),
+    ]),
+  );
+}
+
+describe('fault registry', () => {
+  it('names every mutant of the catalog, each changing the server', () => {
+    expect(Object.keys(MUTANTS).sort()).toEqual([...MUTANT_NAMES].sort());
+    const reference = defaultComponents();
+    for (const name of MUTANT_NAMES) {
+      const mutant = MUTANTS[name].apply(reference);
+      const changed = (Object.keys(reference) as (keyof ServerComponents)[]).filter(
+        (k) => mutant[k] !== reference[k],
+      );
+      expect(changed, name).not.toEqual([]);
+    }
+  });
+
+  it('serve --fault with an unknown name exits 2 with one line listing the valid ones', () => {
+    const r = spawnSync(process.execPath, [BIN, 'serve', '--port', '0', '--fault', 'drop-sliently'], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `engram-stream: --fault: unknown fault 'drop-sliently'; valid faults: ${MUTANT_NAMES.join(', ')}`,
+    ]);
+  });
+
+  it('refuses an unknown fault with one line listing the valid ones', () => {
+    expect(() => componentsWithFaults(['drop-silently', 'drop-sliently'])).toThrow(UserError);
+    expect(() => componentsWithFaults(['drop-sliently'])).toThrow(
+      `--fault: unknown fault 'drop-sliently'; valid faults: ${MUTANT_NAMES.join(', ')}`,
+    );
+  });
+});
+
+describe('conform against the reference server', () => {
+  let results: ConformResults;
+  beforeAll(async () => {
+    results = await conformAgainst([], []);
+  }, 180_000);
+
+  it('passes every case of the catalog', () => {
+    expect(outcomes(results, 'PASS')).toEqual(Object.fromEntries(CATALOG.map((c) => [c.id, 'PASS'])));
+  });
+});
+
+describe('conform against each mutant server', () => {
+  for (const mutant of MUTANT_NAMES) {
+    const catching = CATALOG.filter((c) => c.catches.includes(mutant)).map((c) => c.id);
+    it(`--fault ${mutant}: FAIL in ${catching.length} case(s) that name it`, async () => {
+      expect(catching.length).toBeGreaterThan(0);
+      const r = await conformAgainst([mutant], catching);
+      expect(outcomes(r, 'FAIL')).toEqual(Object.fromEntries(catching.map((id) => [id, 'FAIL'])));
+    }, 180_000);
+  }
+});
