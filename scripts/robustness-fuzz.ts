@@ -1,0 +1,62 @@
+// `npm run robustness:fuzz`: at least 100,000 random and mutated ObserveStream messages
+// and raw frames against a `serve` child process; prints the figures for
+// docs/reliability.md and exits 1 on any violation.
+import { availableParallelism, cpus } from 'node:os';
+import { makeEngramClient } from '../src/protocol/service-definition.js';
+import { startEmbeddedServer } from '../src/target/embedded-server.js';
+import { cleanClientRoundTrip } from '../test/robustness/clean-client.js';
+import { runFuzz } from '../test/robustness/fuzz-run.js';
+import { mib, residentBytes } from '../test/robustness/process-memory.js';
+
+const streams = Number(process.env.FUZZ_STREAMS ?? 1000);
+const stepsPerStream = Number(process.env.FUZZ_STEPS ?? 100);
+const seed = Number(process.env.FUZZ_SEED ?? 20261127);
+const limits = { dim: 8, maxTextBytes: 256, maxMessageBytes: 16 * 1024 };
+
+const server = await startEmbeddedServer({
+  args: [
+    '--dim',
+    String(limits.dim),
+    '--max-text-bytes',
+    String(limits.maxTextBytes),
+    '--max-message-bytes',
+    String(limits.maxMessageBytes),
+    '--index-workers',
+    '1',
+    '--session-idle-timeout',
+    '5s',
+  ],
+});
+const pid = server.process.pid;
+const rssBefore = residentBytes(pid);
+const clients = Array.from({ length: 8 }, () => makeEngramClient(server.address));
+const report = await runFuzz({
+  clients,
+  limits,
+  streams,
+  stepsPerStream,
+  parallel: 16,
+  seed,
+  endTimeoutMs: 15_000,
+});
+for (const c of clients) c.close();
+const rssAfter = residentBytes(pid);
+const alive = server.process.exitCode === null && server.process.signalCode === null;
+const clean = alive ? await cleanClientRoundTrip(server.address, limits.dim, 50) : undefined;
+await server.stop();
+
+const top = Object.entries(report.labels).sort((a, b) => b[1] - a[1]);
+console.log(`machine: ${cpus()[0]?.model ?? 'unknown'} x${availableParallelism()}, node ${process.version}`);
+console.log(
+  `seed ${seed}: ${report.streams} streams, ${report.messages} messages (${report.rawFrames} raw frames), ${(report.elapsedMs / 1000).toFixed(1)} s`,
+);
+console.log(`observation steps ${report.observationSteps}, acks ${report.acks}, accepted ${report.accepted}`);
+console.log(
+  `stream ends: ${JSON.stringify(report.endCodes)}; resumed after a fatal frame: ${report.resumed}`,
+);
+console.log(`server alive after the run: ${alive}; RSS ${mib(rssBefore)} -> ${mib(rssAfter)}`);
+console.log(`clean client afterwards: ${JSON.stringify(clean)}`);
+console.log(`step kinds (${top.length}): ${top.map(([k, n]) => `${k}=${n}`).join(', ')}`);
+console.log(`violations: ${report.violations.length}`);
+for (const v of report.violations.slice(0, 20)) console.log(`  ${v}`);
+process.exitCode = report.violations.length === 0 && alive && clean?.recalled === 50 ? 0 : 1;

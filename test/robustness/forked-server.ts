@@ -1,0 +1,49 @@
+// Parent side of server-child.ts: start it, ask for its memory, stop it.
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ServerConfig } from '../../src/server/server-config.js';
+import type { Backlog } from '../../src/server/shutdown-signals.js';
+
+const CHILD = fileURLToPath(new URL('./server-child.ts', import.meta.url));
+
+export interface ServerMemory {
+  usage: NodeJS.MemoryUsage;
+  backlog: Backlog;
+}
+
+export interface ForkedServer {
+  address: string;
+  child: ChildProcess;
+  /** Memory after two full collections, and what the server still holds. */
+  memory(): Promise<ServerMemory>;
+  stop(): Promise<void>;
+}
+
+export async function forkServer(overrides: Partial<ServerConfig>): Promise<ForkedServer> {
+  const child = fork(CHILD, [JSON.stringify(overrides)], {
+    execArgv: ['--expose-gc', '--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const address = await new Promise<string>((resolve, reject) => {
+    child.once('message', (m: { type: string; address: string }) => resolve(m.address));
+    child.once('exit', (code) => reject(new Error(`server child exited with ${code} before it was ready`)));
+  });
+  const request = <T>(type: string): Promise<T> =>
+    new Promise((resolve) => {
+      child.once('message', (m: T) => resolve(m));
+      child.send({ type });
+    });
+  return {
+    address,
+    child,
+    memory: () => request<ServerMemory>('memory'),
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.send({ type: 'shutdown' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
