@@ -6,7 +6,7 @@ import type { z } from 'zod';
 const EXAMPLES: Record<string, string> = {
   name: 'name: steady',
   description: 'description: steady load at 1000/s',
-  address: "address: '127.0.0.1:50051'",
+  address: 'address: 127.0.0.1:50051',
   memorySpaces: 'memorySpaces: [bench]',
   dim: 'dim: 768',
   seed: 'seed: 42',
@@ -32,8 +32,8 @@ const EXAMPLES: Record<string, string> = {
   spread: 'spread: 0.1',
   pollInterval: 'pollInterval: 5ms',
   timeout: 'timeout: 10s',
-  thresholds: "thresholds: ['ack_latency.p99 < 10ms', 'silent_drops == 0']",
-  expr: "expr: 'staleness.p99 < 100ms'",
+  thresholds: 'thresholds: [silent_drops == 0, ack_latency.p99 < 10ms]',
+  expr: 'expr: staleness.p99 < 100ms',
   scope: 'scope: run',
   abortOnFail: 'abortOnFail: true',
   drain: 'drain: true',
@@ -87,6 +87,9 @@ export function issueMessage(issue: z.core.$ZodIssue, value: unknown): string {
       return `must be ${bound(issue, '<')}, got ${describeValue(value)}${hint}`;
     case 'invalid_value':
       return `must be one of ${issue.values.map(String).join(', ')}, got ${describeValue(value)}`;
+    case 'invalid_key':
+      // A record key (a serve flag) that its pattern refuses: the pattern's message says why.
+      return issue.issues[0]?.message ?? issue.message;
     case 'invalid_union':
       return `${issue.message}; got ${describeValue(value)}`;
     default:

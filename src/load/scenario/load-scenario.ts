@@ -39,8 +39,15 @@ export function parseScenario(text: string, file: string): Scenario {
     // An unknown key is usually a typo that also explains a "missing" one: report it first.
     const first = (issues.find((i) => i.code === 'unrecognized_keys') ??
       issues[0]) as (typeof issues)[number];
-    const key = first.code === 'unrecognized_keys' ? first.keys[0] : undefined;
-    fail(file, source, first.path, key, issueMessage(first, source.valueAt(first.path)), issues.length - 1);
+    // Unknown and refused keys point at the key itself, not its value.
+    const key =
+      first.code === 'unrecognized_keys'
+        ? first.keys[0]
+        : first.code === 'invalid_key'
+          ? String(first.path[first.path.length - 1])
+          : undefined;
+    const path = first.code === 'invalid_key' ? first.path.slice(0, -1) : first.path;
+    fail(file, source, path, key, issueMessage(first, source.valueAt(first.path)), issues.length - 1);
   }
   const { scenario, issues } = buildScenario(parsed.data, file, text);
   const first = issues[0];

@@ -119,7 +119,9 @@ export const scenarioSchema = strict({
         z
           .string()
           .regex(/^[a-z][a-z0-9-]*$/, { error: "serve flags are written without '--', e.g. queue-capacity" }),
-        z.union([z.string(), z.number(), z.boolean()]),
+        z.union([z.string(), z.number(), z.boolean()], {
+          error: 'a flag value is a string, a number, or true (bare flag) / false (left out)',
+        }),
       )
       .default({}),
   }).default({ serve: {} }),
