@@ -6,8 +6,11 @@ import { pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/html.js';
+import { mergeResults } from '../../src/report/merge.js';
 import type { Results } from '../../src/report/results.js';
-import { sampleBench, sampleConform } from './sample-results.js';
+import { readResults } from '../../src/report/run-report.js';
+import { BENCH_CHARTS } from './chart-ids.js';
+import { benchFixture, conformFixture, SHARDS } from './fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -63,7 +66,7 @@ describe.skipIf(!hasChromium)('HTML reports in Chromium', () => {
       const { page, url, requests, problems } = await openReport(
         browser,
         `browser-bench-${scheme}`,
-        sampleBench(),
+        dark ? mergeResults(SHARDS.map(readResults), SHARDS) : benchFixture(),
         dark,
       );
       const charts = await page.$$eval('svg.chart', (svgs) =>
@@ -74,16 +77,7 @@ describe.skipIf(!hasChromium)('HTML reports in Chromium', () => {
           ).length,
         })),
       );
-      expect(charts.map((c) => c.id)).toEqual([
-        'rate',
-        'ack-latency-over-time',
-        'staleness-over-time',
-        'rejections',
-        'server-state',
-        'in-flight',
-        'ack-latency-spectrum',
-        'staleness-spectrum',
-      ]);
+      expect(charts.map((c) => c.id)).toEqual(BENCH_CHARTS);
       for (const c of charts) expect(c.drawn, `chart ${c.id}`).toBeGreaterThan(0);
       expect(problems).toEqual([]);
       expect(requests).toEqual([url]);
@@ -92,7 +86,7 @@ describe.skipIf(!hasChromium)('HTML reports in Chromium', () => {
     });
 
     it(`conform report (${scheme}): filter by outcome, transcripts fold, no errors, no requests`, async () => {
-      const r = sampleConform();
+      const r = conformFixture();
       const { page, url, requests, problems } = await openReport(
         browser,
         `browser-conform-${scheme}`,
@@ -103,14 +97,16 @@ describe.skipIf(!hasChromium)('HTML reports in Chromium', () => {
         page.$$eval('tr[data-outcome]', (rows) => rows.filter((x) => !x.hidden).length);
       expect(await visibleRows()).toBe(r.cases.length);
       await page.click('button[data-filter="FAIL"]');
-      expect(await visibleRows()).toBe(1);
+      expect(await visibleRows()).toBe(r.counts.FAIL);
       await page.click('button[data-filter="ALL"]');
       expect(await visibleRows()).toBe(r.cases.length);
       expect(await page.isVisible('details.case pre')).toBe(false);
-      await page.click('a[href="#case-SEQ-2"]');
-      expect(await page.$eval('#case-SEQ-2', (d) => d.hasAttribute('open'))).toBe(true);
-      await page.click('#case-SEQ-2 details.transcript > summary');
-      expect(await page.isVisible('#case-SEQ-2 pre')).toBe(true);
+      const link = 'tr[data-outcome="FAIL"] a';
+      const target = (await page.getAttribute(link, 'href')) as string;
+      await page.click(link);
+      expect(await page.$eval(target, (d) => d.hasAttribute('open'))).toBe(true);
+      await page.click(`${target} details.transcript > summary`);
+      expect(await page.isVisible(`${target} pre`)).toBe(true);
       expect(problems).toEqual([]);
       expect(requests.every((u) => u.startsWith(url))).toBe(true);
       await page.screenshot({ path: join(REPORTS, `browser-conform-${scheme}.png`), fullPage: true });

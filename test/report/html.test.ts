@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/html.js';
+import { BENCH_CHARTS } from './chart-ids.js';
 import { sampleBench, sampleConform } from './sample-results.js';
-
-const BENCH_CHARTS = [
-  'rate',
-  'ack-latency-over-time',
-  'staleness-over-time',
-  'rejections',
-  'server-state',
-  'in-flight',
-  'ack-latency-spectrum',
-  'staleness-spectrum',
-];
 
 describe('renderHtml', () => {
   it('bench: verdict first, thresholds, every chart, findings, run details', () => {

@@ -48,13 +48,20 @@ export function figuresSection(r: BenchResults): string {
       ),
     ],
   }));
-  const counterRows: RowSpec[] = Object.entries(r.counters).map(([k, v]) => ({ cells: [k, v] }));
+  const entries = Object.entries(r.counters);
+  const rowsOf = (list: [string, number][]): RowSpec[] => list.map(([k, v]) => ({ cells: [k, v] }));
+  const checker = entries.filter(([k]) => k.startsWith('checker.'));
   return (
     `<section id="figures"><h2>Key figures</h2>${table(
       'Durations by percentile over the whole run (p99: 99 in 100 were at least this fast)',
       ['Measurement', 'Samples', 'p50', 'p90', 'p99', 'p99.9', 'p99.99', 'max'],
       histRows,
-    )}` + `${table('Counts over the whole run', ['Counter', 'Count'], counterRows, 'narrow')}</section>`
+    )}` +
+    `${table('Counts over the whole run', ['Counter', 'Count'], rowsOf(entries.filter(([k]) => !k.startsWith('checker.'))), 'narrow')}` +
+    (checker.length > 0
+      ? `<details><summary>The checker's own counts (${checker.length})</summary>${table('What the history checker counted', ['Counter', 'Count'], rowsOf(checker), 'narrow')}</details>`
+      : '') +
+    '</section>'
   );
 }
 

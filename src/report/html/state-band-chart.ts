@@ -20,8 +20,21 @@ function laneOf(state: string): string {
   return (LANES as readonly string[]).includes(state) ? state : OTHER;
 }
 
+/**
+ * The state in force each second: a server reports its state on changes, so a second
+ * without a report (UNSPECIFIED) keeps the last one; undefined before the first report.
+ */
+function statesInForce(series: SeriesPoint[]): (string | undefined)[] {
+  let last: string | undefined;
+  return series.map((p) => {
+    if (p.serverState !== 'UNSPECIFIED') last = p.serverState;
+    return last;
+  });
+}
+
 export function stateBandChart(series: SeriesPoint[], durationS: number, markers: Marker[]): string {
-  const hasOther = series.some((p) => laneOf(p.serverState) === OTHER);
+  const states = statesInForce(series);
+  const hasOther = states.some((s) => s !== undefined && laneOf(s) === OTHER);
   const lanes: string[] = [...LANES, ...(hasOther ? [OTHER] : [])];
   const laneHeight = (PLOT.bottom - PLOT.top) / lanes.length;
   const laneTop = (i: number): number => PLOT.top + i * laneHeight;
@@ -36,7 +49,7 @@ export function stateBandChart(series: SeriesPoint[], durationS: number, markers
       const top = px(laneTop(i) + 3);
       const bottom = px(laneTop(i) + laneHeight - 3);
       const d = series
-        .filter((p) => laneOf(p.serverState) === lane)
+        .filter((_, i) => states[i] !== undefined && laneOf(states[i] as string) === lane)
         .map(
           (p) =>
             `M${px(x.toPx(p.second))} ${top}H${px(x.toPx(p.second + 1))}V${bottom}H${px(x.toPx(p.second))}Z`,
@@ -63,7 +76,8 @@ export function stateBandChart(series: SeriesPoint[], durationS: number, markers
   });
   const how =
     'Each second is drawn in the lane of the most severe state the server reported in it. ' +
-    'ACTIVE is normal; BACKPRESSURE asks clients to slow down; OVERLOADED rejects new work.' +
+    'ACTIVE is normal; BACKPRESSURE asks clients to slow down; OVERLOADED rejects new work. ' +
+    'A second without a status report keeps the last reported state; it is blank before the first report.' +
     (hasOther ? ' OTHER is any other state (paused, error, closed).' : '');
   return figure(
     'server-state',

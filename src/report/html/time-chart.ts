@@ -46,10 +46,13 @@ function markers(list: Marker[], x: Scale): string {
       const short = m.label.length > 22 ? `${m.label.slice(0, 21)}…` : m.label;
       // Alternate label heights so neighbouring markers stay readable.
       const ty = PLOT.top - (i % 2 === 0 ? 4 : 16);
+      // Labels at the edges grow inwards so they stay inside the picture.
+      const xv = Number(xp);
+      const anchor = xv < PLOT.left + 60 ? 'start' : xv > PLOT.right - 60 ? 'end' : 'middle';
       return (
         `<g class="${MARKER_CLASS[m.kind]}"><title>${escapeMarkup(`${m.kind} at ${(m.t / 1000).toFixed(1)} s: ${m.label}`)}</title>` +
         `<line x1="${xp}" x2="${xp}" y1="${PLOT.top}" y2="${PLOT.bottom}"/>` +
-        `<text x="${xp}" y="${ty}" text-anchor="middle">${escapeMarkup(short)}</text></g>`
+        `<text x="${xp}" y="${ty}" text-anchor="${anchor}">${escapeMarkup(short)}</text></g>`
       );
     })
     .join('');
