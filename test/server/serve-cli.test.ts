@@ -127,7 +127,10 @@ describe('metrics, health and reflection', () => {
     const t = await startTestServer();
     try {
       const Health = grpc.makeGenericClientConstructor(healthService as grpc.ServiceDefinition, 'Health');
-      const health = new Health(t.server.address, grpc.credentials.createInsecure()) as grpc.Client & {
+      const health = new Health(
+        t.server.address,
+        grpc.credentials.createInsecure(),
+      ) as unknown as grpc.Client & {
         check(
           req: unknown,
           cb: (err: grpc.ServiceError | null, res: { status: string | number }) => void,

@@ -10,8 +10,7 @@ const U64_MAX = 2n ** 64n - 1n;
 /** A client that encodes with protobufjs from the .proto files, not with the hand-written codec. */
 function protoClient(
   address: string,
-): grpc.Client &
-  Record<string, (...args: unknown[]) => grpc.ClientDuplexStream<unknown, Record<string, unknown>>> {
+): grpc.Client & { ObserveStream(): grpc.ClientDuplexStream<unknown, Record<string, unknown>> } {
   const Ctor = grpc.loadPackageDefinition(loadPackageDefinition()).engram as unknown as {
     v1: { EngramService: new (address: string, creds: grpc.ChannelCredentials) => unknown };
   };
