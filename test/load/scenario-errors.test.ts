@@ -121,8 +121,13 @@ describe('scenario errors name file, line, column, key path, the problem and the
     ],
     [
       'a threshold on an unknown phase lists the scopes',
-      scenarioText([ok], 'thresholds:\n  - { expr: silent_drops == 0, scope: warmup }'),
-      "bad.yaml:7:39: thresholds[0].scope: unknown scope 'warmup'; write 'run' or a phase name: run, a",
+      scenarioText([ok], 'thresholds:\n  - { expr: rejected == 0, scope: warmup }'),
+      "bad.yaml:7:35: thresholds[0].scope: unknown scope 'warmup'; write 'run' or a phase name: run, a",
+    ],
+    [
+      'a checker metric scoped to a phase',
+      scenarioText([ok], 'thresholds:\n  - { expr: lost_writes == 0, scope: a }'),
+      "bad.yaml:7:38: thresholds[0].scope: lost_writes is judged over the whole run by the history checker; write 'scope: run' or leave scope out",
     ],
     [
       'a serve flag that bench sets itself',

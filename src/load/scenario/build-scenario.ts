@@ -1,6 +1,7 @@
 // From the schema's output to the Scenario the run uses, with the checks that span several
 // keys (unique phase names, threshold scopes, fault times). Each problem keeps its key path.
 import { totalArrivals } from '../schedule/arrivals.js';
+import { resolveMetric } from '../thresholds/metrics.js';
 import { parseThresholdExpression } from '../thresholds/parse-threshold.js';
 import type { Threshold } from '../thresholds/threshold.js';
 import type { FaultEvent, Phase, PhaseShape, Scenario } from './scenario.js';
@@ -138,6 +139,13 @@ function buildThresholds(raw: RawScenario, phases: Phase[], issues: BuildIssue[]
       return;
     }
     const scope = typeof t === 'string' ? 'run' : t.scope;
+    if (scope !== 'run' && resolveMetric(outcome.parsed.metric)?.runOnly) {
+      issues.push({
+        path: ['thresholds', i, 'scope'],
+        message: `${outcome.parsed.metric} is judged over the whole run by the history checker; write 'scope: run' or leave scope out`,
+      });
+      return;
+    }
     if (!scopes.includes(scope)) {
       issues.push({
         path: ['thresholds', i, 'scope'],

@@ -16,11 +16,16 @@ export const DURATION_METRICS = {
 export const DURATION_STATS = ['min', 'mean', 'p50', 'p90', 'p99', 'p999', 'p9999', 'max'] as const;
 export type DurationStat = (typeof DURATION_STATS)[number];
 
-export const SCALAR_METRICS: Record<string, { kind: MetricKind; what: string }> = {
-  silent_drops: { kind: 'count', what: 'observations sent that got neither ACCEPTED nor REJECTED' },
-  order_violations: { kind: 'count', what: 'ACCEPTED acks out of order or with a hole' },
-  duplicates: { kind: 'count', what: 'sequences accepted, or made visible, more than once' },
-  lost_writes: { kind: 'count', what: 'accepted observations that never became visible' },
+/** `runOnly`: judged by the history checker over the whole run, so a phase scope cannot apply. */
+export const SCALAR_METRICS: Record<string, { kind: MetricKind; what: string; runOnly?: true }> = {
+  silent_drops: {
+    kind: 'count',
+    what: 'observations sent that got neither ACCEPTED nor REJECTED',
+    runOnly: true,
+  },
+  order_violations: { kind: 'count', what: 'ACCEPTED acks out of order or with a hole', runOnly: true },
+  duplicates: { kind: 'count', what: 'sequences accepted, or made visible, more than once', runOnly: true },
+  lost_writes: { kind: 'count', what: 'accepted observations that never became visible', runOnly: true },
   rejected: { kind: 'count', what: 'REJECTED acks, all reasons' },
   rejected_rate: { kind: 'ratio', what: 'REJECTED acks / observations sent' },
   achieved_rate: { kind: 'rate', what: 'ACCEPTED observations per second' },
@@ -35,6 +40,7 @@ export interface MetricInfo {
   name: string;
   kind: MetricKind;
   what: string;
+  runOnly?: true;
 }
 
 const REJECTED_BY_REASON = /^rejected\{\s*([A-Za-z_]+)\s*\}$/;
