@@ -7,9 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
-import type { ObservationRequest, ObservationResponse } from '../src/protocol/messages.js';
+import type { ObservationResponse } from '../src/protocol/messages.js';
 import { AckStatus, emptyAck, emptyStatus, StreamState } from '../src/protocol/messages.js';
-import { engramServiceDefinition } from '../src/protocol/service-definition.js';
+import { encodeObservationResponse } from '../src/protocol/observation-codec.js';
+import { OBSERVE_STREAM_PATH } from '../src/protocol/service-definition.js';
+import { WireReader } from '../src/protocol/wire-reader.js';
+import { WIRE_LEN, WIRE_VARINT } from '../src/protocol/wire-writer.js';
 
 export interface AckSinkOptions {
   dim: number;
@@ -24,10 +27,44 @@ export interface AckSink {
   close(): Promise<void>;
 }
 
-function handle(
-  call: grpc.ServerDuplexStream<ObservationRequest, ObservationResponse>,
-  o: AckSinkOptions,
-): void {
+/** What the sink needs of a request: which operation, the session id and the sequence. */
+interface Peeked {
+  /** Field number of the operation: 2 init, 3 observation, 4 flow, 5 close; 0 none. */
+  op: number;
+  sessionId: string;
+  seq: bigint;
+}
+
+/** Reads only the top level and skips the episode, so the sink costs little per message. */
+function peek(buf: Buffer): Peeked {
+  const r = new WireReader(buf);
+  const m: Peeked = { op: 0, sessionId: '', seq: 0n };
+  while (!r.done()) {
+    const { field, wire } = r.tag();
+    if (field >= 2 && field <= 5 && wire === WIRE_LEN) {
+      m.op = field;
+      r.skip(wire);
+    } else if (field === 10 && wire === WIRE_LEN) m.sessionId = r.string();
+    else if (field === 11 && wire === WIRE_VARINT) m.seq = r.varint64();
+    else r.skip(wire);
+  }
+  return m;
+}
+
+const SINK_SERVICE: grpc.ServiceDefinition = {
+  ObserveStream: {
+    path: OBSERVE_STREAM_PATH,
+    requestStream: true,
+    responseStream: true,
+    requestSerialize: () => Buffer.alloc(0),
+    requestDeserialize: peek,
+    responseSerialize: (m: ObservationResponse) => encodeObservationResponse(m),
+    responseDeserialize: () => ({}),
+    originalName: 'observeStream',
+  },
+};
+
+function handle(call: grpc.ServerDuplexStream<Peeked, ObservationResponse>, o: AckSinkOptions): void {
   let sessionId = '';
   const ack = (seq: bigint) => {
     if (call.writableEnded || call.destroyed) return;
@@ -38,9 +75,8 @@ function handle(
     });
     o.onAck?.(seq, performance.timeOrigin + performance.now());
   };
-  call.on('data', (m: ObservationRequest) => {
-    const op = m.operation;
-    if (op?.case === 'init') {
+  call.on('data', (m: Peeked) => {
+    if (m.op === 2) {
       sessionId = m.sessionId || randomUUID();
       call.write({
         result: {
@@ -64,12 +100,12 @@ function handle(
         sessionId,
         sequenceNumber: 0n,
       });
-    } else if (op?.case === 'observation') {
-      const seq = m.sequenceNumber;
+    } else if (m.op === 3) {
+      const seq = m.seq;
       // Equal delays keep the acks in arrival order.
       if (o.delayMs) setTimeout(() => ack(seq), o.delayMs);
       else ack(seq);
-    } else if (op?.case === 'close') {
+    } else if (m.op === 5) {
       const close = () => {
         call.write({
           result: { case: 'status', status: { ...emptyStatus(), state: StreamState.CLOSED } },
@@ -90,11 +126,9 @@ function handle(
 
 export async function startAckSink(o: AckSinkOptions): Promise<AckSink> {
   const server = new grpc.Server();
-  server.addService(engramServiceDefinition(), {
-    ObserveStream: (call: grpc.ServerDuplexStream<ObservationRequest, ObservationResponse>) =>
-      handle(call, o),
-    RecallStream: (call: grpc.ServerWritableStream<unknown, unknown>) =>
-      call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: 'the ack sink has no recall' }),
+  // RecallStream is not served: grpc-js answers it UNIMPLEMENTED, as a server without recall would.
+  server.addService(SINK_SERVICE, {
+    ObserveStream: (call: grpc.ServerDuplexStream<Peeked, ObservationResponse>) => handle(call, o),
   });
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) =>

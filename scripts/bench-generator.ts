@@ -1,0 +1,225 @@
+// `npm run bench:generator`: how fast is bench's generator, next to the fastest
+// and the plainest grpc-js clients? In one run, against an ack-only sink server
+// in its own process (scripts/ack-sink-server.ts), one stream each, 768-d:
+//   - bare:   a hand-rolled grpc-js client writing pre-encoded frames, nothing else
+//   - plain:  a proto-loader client writing episode objects (protobufjs encodes)
+//   - bench:  bench's own driver (runBench, one worker, one session), saturated
+// Prints messages/s, the ratios (targets: bench/bare >= 0.9, bench/plain >= 1.8)
+// and CPU per 10k messages/s of the client process.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { EmbeddingSource } from '../src/load/driver/episode-pool.js';
+import { runBench } from '../src/load/run/run-bench.js';
+import { parseScenario } from '../src/load/scenario/load-scenario.js';
+import type { ObservationResponse } from '../src/protocol/messages.js';
+import { emptyEpisode } from '../src/protocol/messages.js';
+import { encodeEpisode, encodeObservationFrame } from '../src/protocol/observation-codec.js';
+import { LOADER_OPTIONS, makeEngramClient, SERVICE_PROTO } from '../src/protocol/service-definition.js';
+
+const DIM = 768;
+const SECONDS = 5;
+/** Observations in flight per stream, for every client alike. */
+const WINDOW = 512;
+const SPACE = 'bench-generator';
+const CHANNEL: grpc.ChannelOptions = { 'grpc.use_local_subchannel_pool': 1 };
+
+interface Figure {
+  name: string;
+  messages: number;
+  seconds: number;
+  cpuPercent: number;
+}
+
+const rate = (f: Figure) => f.messages / f.seconds;
+
+/** Runs `body` and reports messages over wall time and the process's CPU over the same span. */
+async function measured(name: string, body: () => Promise<number>): Promise<Figure> {
+  const cpu = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  const messages = await body();
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const used = process.cpuUsage(cpu);
+  return { name, messages, seconds, cpuPercent: ((used.user + used.system) / 1e6 / seconds) * 100 };
+}
+
+function startSink(): Promise<{ address: string; stop: () => void }> {
+  const file = fileURLToPath(new URL('./ack-sink-server.ts', import.meta.url));
+  const child = fork(file, [String(DIM)], {
+    execArgv: process.execArgv,
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk: string) => {
+      const m = /listening on (\S+)/.exec(chunk);
+      if (m) resolve({ address: m[1] as string, stop: () => child.kill('SIGTERM') });
+    });
+    child.on('exit', (code) => reject(new Error(`the sink exited with code ${code}`)));
+  });
+}
+
+/**
+ * A closed loop of WINDOW in flight on one stream for SECONDS: `write` sends one
+ * observation and returns write()'s flow-control answer; acks come to `onAck`.
+ */
+function saturate(
+  call: grpc.ClientDuplexStream<unknown, unknown>,
+  write: (seq: number) => boolean,
+  isAck: (r: unknown) => boolean,
+): Promise<number> {
+  return new Promise((resolve) => {
+    const end = Date.now() + SECONDS * 1000;
+    let seq = 0;
+    let acked = 0;
+    let blocked = false;
+    const pump = () => {
+      while (!blocked && seq - acked < WINDOW && Date.now() < end) {
+        seq++;
+        if (!write(seq)) {
+          blocked = true;
+          call.once('drain', () => {
+            blocked = false;
+            pump();
+          });
+        }
+      }
+      if (acked === seq && Date.now() >= end) {
+        call.end();
+        resolve(acked);
+      }
+    };
+    call.on('data', (r: unknown) => {
+      if (!isAck(r)) return;
+      acked++;
+      pump();
+    });
+    call.on('error', () => {});
+    pump();
+  });
+}
+
+function firstResponse(call: grpc.ClientDuplexStream<unknown, unknown>): Promise<unknown> {
+  return new Promise((resolve) => call.once('data', resolve));
+}
+
+async function bare(address: string, embedding: Float32Array): Promise<number> {
+  const client = makeEngramClient(address, grpc.credentials.createInsecure(), CHANNEL);
+  const call = client.ObserveStream();
+  call.write({
+    memorySpaceId: SPACE,
+    sessionId: '',
+    sequenceNumber: 0n,
+    operation: {
+      case: 'init',
+      init: {
+        clientBufferSize: 0,
+        enableBackpressure: true,
+        maxBatchSize: 0,
+        resume: false,
+        indexAcks: false,
+      },
+    },
+  });
+  const initAck = (await firstResponse(call as never)) as ObservationResponse;
+  const sessionId = initAck.result?.case === 'initAck' ? initAck.result.initAck.sessionId : '';
+  const bytes = encodeEpisode({ ...emptyEpisode(), id: 'bare', what: 'bare client', embedding });
+  const acked = await saturate(
+    call as never,
+    (seq) => call.write(encodeObservationFrame(SPACE, sessionId, BigInt(seq), bytes)),
+    (r) => (r as ObservationResponse).result?.case === 'ack',
+  );
+  client.close();
+  return acked;
+}
+
+async function plain(address: string, embedding: Float32Array): Promise<number> {
+  const definition = protoLoader.loadSync(SERVICE_PROTO, { ...LOADER_OPTIONS, defaults: false });
+  type PlainClient = grpc.Client & { ObserveStream(): grpc.ClientDuplexStream<unknown, unknown> };
+  const pkg = grpc.loadPackageDefinition(definition) as unknown as {
+    engram: {
+      v1: { EngramService: new (...args: ConstructorParameters<typeof grpc.Client>) => PlainClient };
+    };
+  };
+  const client = new pkg.engram.v1.EngramService(address, grpc.credentials.createInsecure(), CHANNEL);
+  const call = client.ObserveStream();
+  call.write({ memorySpaceId: SPACE, init: { enableBackpressure: true } });
+  const initAck = (await firstResponse(call as never)) as { initAck?: { sessionId: string } };
+  const sessionId = initAck.initAck?.sessionId ?? '';
+  const values = Array.from(embedding);
+  const acked = await saturate(
+    call as never,
+    (seq) =>
+      call.write({
+        memorySpaceId: SPACE,
+        sessionId,
+        sequenceNumber: String(seq),
+        observation: { id: `plain-${seq}`, what: 'plain client', embedding: values },
+      }),
+    (r) => (r as { ack?: unknown }).ack !== undefined,
+  );
+  client.close();
+  return acked;
+}
+
+/**
+ * bench's driver, offered more than it can send, so its figure is its own limit.
+ * Measured from the run's origin to its end: worker start-up and connecting excluded.
+ */
+async function benchDriver(address: string, offeredRate: number): Promise<Figure> {
+  const scenario = parseScenario(
+    [
+      'name: generator',
+      `memorySpaces: [${SPACE}]`,
+      `dim: ${DIM}`,
+      'sessions: 1',
+      `sendWindow: ${WINDOW}`,
+      'indexAcks: false',
+      `phases: [{ name: saturate, duration: ${SECONDS}s, shape: constant, rate: ${Math.round(offeredRate)} }]`,
+      'close: { drain: false }',
+    ].join('\n'),
+    'bench-generator.yaml',
+  );
+  let cpu = process.cpuUsage();
+  const results = await runBench({
+    scenario,
+    target: address,
+    workers: 1,
+    onStart: () => {
+      cpu = process.cpuUsage();
+    },
+  });
+  const used = process.cpuUsage(cpu);
+  const seconds = results.durationMs / 1000;
+  return {
+    name: "bench's driver (runBench, 1 worker)",
+    messages: results.counters.accepted ?? 0,
+    seconds,
+    cpuPercent: ((used.user + used.system) / 1e6 / seconds) * 100,
+  };
+}
+
+const sink = await startSink();
+try {
+  const embedding = new EmbeddingSource(DIM, { kind: 'random', seed: 1 }, 0).next();
+  const bareFigure = await measured('bare pre-encoded grpc-js client', () => bare(sink.address, embedding));
+  const plainFigure = await measured('plain proto-loader client', () => plain(sink.address, embedding));
+  const benchFigure = await benchDriver(sink.address, rate(bareFigure) * 1.5);
+  const line = (f: Figure) =>
+    `${f.name.padEnd(38)} ${rate(f).toFixed(0).padStart(8)} msgs/s   CPU ${f.cpuPercent.toFixed(0).padStart(3)}%   ` +
+    `${(f.cpuPercent / (rate(f) / 10_000)).toFixed(1).padStart(6)}% CPU per 10k msgs/s`;
+  process.stdout.write(
+    [
+      `engram-stream generator benchmark: ${DIM}-d, one stream, ${WINDOW} in flight, ${SECONDS} s each, ack-only sink in its own process`,
+      line(bareFigure),
+      line(plainFigure),
+      line(benchFigure),
+      `bench / bare:  ${(rate(benchFigure) / rate(bareFigure)).toFixed(2)} (target >= 0.9)`,
+      `bench / plain: ${(rate(benchFigure) / rate(plainFigure)).toFixed(2)} (target >= 1.8)`,
+      '',
+    ].join('\n'),
+  );
+} finally {
+  sink.stop();
+}
