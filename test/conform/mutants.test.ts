@@ -5,6 +5,7 @@
 // see what a user's run sees and the tester never shares its event loop with the
 // server. Spawns dist/: run `npm run build` first (`npm test` does).
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG } from '../../src/conform/catalog.js';
@@ -18,6 +19,11 @@ import {
 import type { CaseOutcome, ConformResults } from '../../src/report/results.js';
 import { defaultComponents, type ServerComponents } from '../../src/server/components.js';
 import { componentsWithFaults, MUTANTS } from '../../src/server/faults/fault-registry.js';
+import {
+  normalizeTables,
+  renderMutantMatrix,
+  withMutantMatrix,
+} from '../../src/server/faults/mutant-matrix.js';
 import { startEmbeddedServer } from '../../src/target/embedded-server.js';
 import { UserError } from '../../src/util/user-error.js';
 
@@ -33,6 +39,7 @@ async function conformAgainst(faults: MutantName[], cases: string[]): Promise<Co
 }
 
 const BIN = fileURLToPath(new URL('../../bin/engram-stream.js', import.meta.url));
+const DOC = fileURLToPath(new URL('../../docs/conformance.md', import.meta.url));
 
 /** Each case's outcome, with why when it is not the one wanted, so a failure says what to fix. */
 function outcomes(r: ConformResults, wanted: CaseOutcome): Record<string, string> {
@@ -75,6 +82,13 @@ describe('fault registry', () => {
     expect(() => componentsWithFaults(['drop-sliently'])).toThrow(
       `--fault: unknown fault 'drop-sliently'; valid faults: ${MUTANT_NAMES.join(', ')}`,
     );
+  });
+});
+
+describe('docs/conformance.md', () => {
+  it('holds the mutant matrix of the current catalog (npm run docs:conformance rewrites it)', () => {
+    const doc = readFileSync(DOC, 'utf8');
+    expect(normalizeTables(withMutantMatrix(doc, renderMutantMatrix(CATALOG)))).toBe(normalizeTables(doc));
   });
 });
 
