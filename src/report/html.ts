@@ -55,7 +55,7 @@ export function renderHtml(results: Results): string {
   if (results.kind === 'bench') {
     return page({
       title: `Benchmark: ${results.scenario.name}`,
-      subtitle: `engram-stream bench against ${results.target.address}, ${results.startedAt}`,
+      subtitle: `engram-stream bench against ${results.target.address}, ${results.startedAt}${results.mergedShards ? `, merged from ${results.mergedShards} shards` : ''}`,
       body: benchBody(results),
     });
   }

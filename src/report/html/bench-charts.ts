@@ -37,6 +37,7 @@ export function overTimeCharts(r: BenchResults): string {
     title: 'Staleness over time: how long until an accepted observation could be found',
     how: 'Time from the ACCEPTED acknowledgement to the first INDEXED acknowledgement covering it, per second. Lower is better; the red line is the limit the scenario sets.',
     yLabel: 'Staleness (ms)',
+    durations: true,
     lines: percentileLines(percentilesPerSecond(r.series, 'staleness')),
   };
   if (bound) staleness.bound = bound;
@@ -68,6 +69,7 @@ export function overTimeCharts(r: BenchResults): string {
     title: 'Acknowledgement latency over time',
     how: 'Time from when each observation was scheduled to be sent to its ACCEPTED or REJECTED acknowledgement, per second (measured from the intended time, so a stalled sender cannot hide delays).',
     yLabel: 'Ack latency (ms)',
+    durations: true,
     lines: percentileLines(percentilesPerSecond(r.series, 'ackLatency')),
   };
   const rejected: TimeChartSpec = {

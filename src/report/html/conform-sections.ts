@@ -38,8 +38,8 @@ export function casesTableSection(r: ConformResults): string {
   const rows: RowSpec[] = r.cases.map((c) => ({
     attrs: `data-outcome="${c.outcome}"`,
     cells: [
-      { html: `<a href="#${caseAnchor(c)}">${escapeMarkup(c.id)}</a>` },
-      c.clauses.join(', '),
+      { html: `<a class="nowrap" href="#${caseAnchor(c)}">${escapeMarkup(c.id)}</a>` },
+      { html: c.clauses.map((x) => `<span class="nowrap">${escapeMarkup(x)}</span>`).join(', ') },
       c.requirement,
       { html: badge(c.outcome) },
     ],

@@ -11,6 +11,8 @@ const STYLE = `
   :root { --bg: #17171a; --fg: #ececef; --muted: #a1a1aa; --line: #3f3f46; --panel: #232327; --info: ${OKABE_ITO.skyBlue}; }
 }
 * { box-sizing: border-box; }
+a { color: var(--info); }
+.nowrap { white-space: nowrap; }
 body { margin: 0 auto; max-width: 1000px; padding: 1.5rem; background: var(--bg); color: var(--fg);
   font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 h1 { font-size: 1.6rem; margin: 0 0 .25rem; } h2 { font-size: 1.25rem; margin: 2rem 0 .5rem; border-bottom: 1px solid var(--line); }
@@ -29,7 +31,8 @@ th, td { border-bottom: 1px solid var(--line); padding: .3rem .6rem; text-align:
 th { background: var(--panel); }
 .badge { display: inline-block; padding: 0 .45rem; border-radius: 3px; font-size: .8rem; font-weight: 700;
   border: 2px solid var(--muted); white-space: nowrap; }
-.badge-PASS { border-color: var(--pass); } .badge-FAIL, .badge-ERROR { border-color: var(--fail); background: var(--fail); color: #fff; }
+.badge-PASS { border-color: var(--pass); } .badge-FAIL { border-color: var(--fail); background: var(--fail); color: #fff; }
+.badge-ERROR { border-color: ${OKABE_ITO.reddishPurple}; background: ${OKABE_ITO.reddishPurple}; color: #000; }
 .badge-NON-STRICT { border-color: var(--warn); } .badge-INCONCLUSIVE { border-color: var(--info); border-style: dashed; }
 .badge-SKIP { border-style: dotted; }
 .chart-figure { margin: 1.5rem 0; }
@@ -51,7 +54,7 @@ svg.chart g[class^="marker"] text { font-size: 10px; fill: var(--muted); }
 dl.details { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
 dl.details dt { color: var(--muted); } dl.details dd { margin: 0; word-break: break-word; }
 .counts { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(140px, 1fr)); gap: .5rem; }
-.count { background: var(--panel); padding: .5rem .75rem; display: flex; flex-direction: column; }
+.count { background: var(--panel); padding: .5rem .75rem; display: flex; flex-direction: column; align-items: flex-start; }
 .count-number { font-size: 1.6rem; font-weight: 700; } .count-meaning { color: var(--muted); font-size: .8rem; }
 .filters { display: flex; flex-wrap: wrap; gap: .4rem; margin: .5rem 0; }
 .filters button { font: inherit; padding: .2rem .7rem; border: 1px solid var(--line); background: var(--panel); color: var(--fg); border-radius: 3px; cursor: pointer; }

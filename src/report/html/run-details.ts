@@ -2,6 +2,13 @@
 import { escapeMarkup } from '../escape.js';
 import type { Results } from '../results.js';
 
+function shardText(shard: { index: number; count: number }, merged: number | undefined): string {
+  if (merged) return `merged from ${merged} shards`;
+  return shard.count > 1
+    ? `${shard.index}/${shard.count} (--shard), this shard only`
+    : 'whole run (not sharded)';
+}
+
 function row(name: string, value: string): string {
   return `<dt>${escapeMarkup(name)}</dt><dd>${escapeMarkup(value)}</dd>`;
 }
@@ -15,10 +22,7 @@ export function runDetailsSection(r: Results): string {
       row('Scenario', `${r.scenario.name} (${r.scenario.file})`),
       row('What it does', r.scenario.description),
       row('Scenario digest', r.scenario.digest),
-      row(
-        'Shard',
-        r.shard.count > 1 ? `${r.shard.index}/${r.shard.count} (--shard)` : 'whole run (not sharded)',
-      ),
+      row('Shard', shardText(r.shard, r.mergedShards)),
     );
   } else {
     rows.push(row('Strict mode', r.strict ? 'yes: NON-STRICT counts as failure' : 'no'));

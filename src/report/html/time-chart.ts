@@ -31,6 +31,8 @@ export interface TimeChartSpec {
   lines: Line[];
   markers: Marker[];
   bound?: Bound;
+  /** Durations may span decades (p50 next to max) and then get a log axis; counts stay linear. */
+  durations?: boolean;
 }
 
 const MARKER_CLASS: Record<Marker['kind'], string> = {
@@ -70,7 +72,9 @@ export function timeChart(spec: TimeChartSpec): string {
   const x = linearScale(0, Math.max(spec.durationS, 1), PLOT.left, PLOT.right, 8);
   const all = spec.lines.flatMap((l) => l.values.filter((v): v is number => v !== null));
   if (spec.bound) all.push(spec.bound.value);
-  const y = valueScale(all, PLOT.bottom, PLOT.top);
+  const y = spec.durations
+    ? valueScale(all, PLOT.bottom, PLOT.top)
+    : linearScale(0, Math.max(0, ...all), PLOT.bottom, PLOT.top);
   // Per-second values sit at the middle of their second.
   const xs = spec.seconds.map((s) => s + 0.5);
   const paths = spec.lines
