@@ -2,19 +2,12 @@ import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AckStatus, emptyEpisode, StreamState } from '../../src/protocol/messages.js';
 import { batchSizeFor } from '../../src/server/batch-size.js';
+import { defaultComponents, type ServerComponents } from '../../src/server/components.js';
 import type { IndexItem } from '../../src/server/index-item.js';
 import { IndexQueue } from '../../src/server/index-queue.js';
 import { MemorySpace } from '../../src/server/memory-spaces.js';
 import { Session } from '../../src/server/session.js';
-import {
-  embedding,
-  episode,
-  heldCommit,
-  recall,
-  startTestServer,
-  type TestServer,
-  TestStream,
-} from './harness.js';
+import { embedding, episode, recall, startTestServer, type TestServer, TestStream } from './harness.js';
 
 describe('indexing and INDEXED acks', () => {
   let t: TestServer;
@@ -98,16 +91,21 @@ describe('indexing and INDEXED acks', () => {
 
 describe('batches', () => {
   it('[IDX-4] one INDEXED ack per committed batch of the session', async () => {
-    const held = heldCommit();
-    const t = await startTestServer({}, held.components);
+    let batches = 0;
+    const base = defaultComponents();
+    const counting: ServerComponents = {
+      ...base,
+      commit: (batch, makeVisible) => {
+        batches++;
+        base.commit(batch, makeVisible);
+      },
+    };
+    // One worker: batches commit in order, so each one moves the session's mark.
+    const t = await startTestServer({ indexWorkers: 1 }, counting);
     try {
       const s = await TestStream.init(t.client, { indexAcks: true });
-      for (let i = 1; i <= 45; i++) s.send(i, episode(32_000 + i));
-      await s.untilOutcomes(45);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      const batches = held.held();
-      held.release();
-      await s.until(() => s.indexedMarks().includes(45n), 'INDEXED 45');
+      await s.sendRange(1, 300, (i) => episode(32_000 + i));
+      await s.until(() => s.indexedMarks().includes(300n), 'INDEXED 300');
       expect(batches).toBeGreaterThan(1);
       expect(s.indexedMarks()).toHaveLength(batches);
       s.rs.halfClose();

@@ -41,7 +41,7 @@ describe('shutdown', () => {
       await s.untilOutcomes(n);
       expect(s.outcomes().every((a) => a.status === AckStatus.ACCEPTED)).toBe(true);
       const code = await server.stop();
-      expect(code).toBe(0);
+      expect(code, server.stderrTail()).toBe(0);
       const end = await s.rs.ended;
       expect(end.code).toBe(status.UNAVAILABLE);
       expect(s.indexedMarks().at(-1)).toBe(BigInt(n));
@@ -59,7 +59,7 @@ describe('shutdown', () => {
     await s.untilOutcomes(1);
     const exited = new Promise<number | null>((resolve) => server.process.on('exit', (c) => resolve(c)));
     server.process.kill('SIGINT');
-    expect(await exited).toBe(0);
+    expect(await exited, server.stderrTail()).toBe(0);
     expect((await s.rs.ended).code).toBe(status.UNAVAILABLE);
     client.close();
   });
