@@ -12,10 +12,10 @@ export async function cleanClientRoundTrip(
   address: string,
   dim: number,
   count: number,
-  connection: { credentials?: grpc.ChannelCredentials; metadata?: grpc.Metadata } = {},
+  connection: { credentials?: grpc.ChannelCredentials; metadata?: grpc.Metadata; space?: string } = {},
 ): Promise<{ accepted: number; recalled: number }> {
   const client = makeEngramClient(address, connection.credentials);
-  const space = `clean-${randomUUID().slice(0, 8)}`;
+  const space = connection.space ?? `clean-${randomUUID().slice(0, 8)}`;
   let accepted = 0;
   const s = RecordedStream.open(client, {
     stream: 0,
