@@ -40,7 +40,10 @@ export interface DriverOptions {
   /** A first send later than this after its intended time counts as late. */
   lateBudgetMs: number;
   initTimeoutMs: number;
-  /** How long the end waits for missing outcomes, and for the drain close. */
+  /**
+   * After the schedule: how long without any response the end waits for missing
+   * outcomes before it closes anyway; also the bound on the drain close.
+   */
   finishTimeoutMs: number;
 }
 
@@ -331,7 +334,8 @@ export class SessionDriver {
     if (this.nextArrival !== undefined) this.arm(this.nextArrival);
     if (this.finished()) this.done();
     else if (this.arrivalsDone && !this.endTimer) {
-      // Outcomes still missing after the schedule: wait a bounded time, then close anyway.
+      // Outcomes still missing after the schedule: wait while responses keep coming
+      // (a backlog being retried), give up after finishTimeoutMs of silence.
       this.endTimer = setTimeout(() => this.done(), this.o.finishTimeoutMs);
     }
   }
@@ -395,6 +399,7 @@ export class SessionDriver {
       return;
     }
     if (res?.case !== 'ack') return;
+    this.endTimer?.refresh();
     const ack = res.ack;
     if (ack.status === AckStatus.INDEXED || ack.status === AckStatus.UNSPECIFIED) return;
     const seq = Number(r.sequenceNumber);

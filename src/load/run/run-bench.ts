@@ -55,7 +55,7 @@ export interface BenchOptions {
 const DEFAULT_TIMINGS: DriverTimings = {
   lateBudgetMs: LATE_BUDGET_MS,
   initTimeoutMs: 10_000,
-  finishTimeoutMs: 30_000,
+  finishTimeoutMs: 5_000,
 };
 /** Time between the last session connected and the first scheduled send. */
 const START_MARGIN_MS = 20;
