@@ -45,3 +45,27 @@ describe('renderHtml', () => {
     expect(Buffer.byteLength(html)).toBeLessThan(1_000_000);
   });
 });
+
+describe('renderHtml of sparse results', () => {
+  it('a run without staleness or series says why instead of drawing empty charts', () => {
+    const r = sampleBench(5);
+    for (const p of r.series) delete p.staleness;
+    r.unavailable = [{ metric: 'staleness', why: 'the server sends no INDEXED acks' }];
+    const html = renderHtml(r);
+    expect(html).toContain(
+      'No staleness from INDEXED acknowledgements was measured: the server sends no INDEXED acks.',
+    );
+    expect(html).not.toContain('data-chart="staleness-over-time"');
+    const broken = {
+      ...sampleBench(0),
+      verdict: 'error' as const,
+      histograms: {},
+      thresholds: [],
+      markers: [],
+    };
+    const brokenHtml = renderHtml(broken);
+    expect(brokenHtml).toContain('ERROR');
+    expect(brokenHtml).toContain('The run recorded no per-second series');
+    expect(brokenHtml).toContain('No latency or staleness samples were recorded.');
+  });
+});

@@ -15,10 +15,16 @@ function percentileLines(p: ReturnType<typeof percentilesPerSecond>): Line[] {
   ];
 }
 
+/** Why a histogram has no samples: what the run said, or that none were recorded. */
+function noSamples(r: BenchResults, metric: string, what: string): string {
+  const why = r.unavailable.find((u) => u.metric === metric)?.why;
+  return `No ${what} was measured${why ? `: ${why}` : ' in this run'}.`;
+}
+
 export function overTimeCharts(r: BenchResults): string {
   const seconds = r.series.map((p) => p.second);
   const durationS = Math.max(r.durationMs / 1000, ...seconds.map((s) => s + 1));
-  const common = { seconds, durationS, markers: r.markers };
+  const common = { seconds, durationS, markers: r.markers, noData: 'Nothing was recorded in this run.' };
   const bound = stalenessBound(r);
   const rejections = rejectionsPerSecond(r.series);
   const rejectionLines: Line[] =
@@ -38,6 +44,7 @@ export function overTimeCharts(r: BenchResults): string {
     how: 'Time from the ACCEPTED acknowledgement to the first INDEXED acknowledgement covering it, per second. Lower is better; the red line is the limit the scenario sets.',
     yLabel: 'Staleness (ms)',
     durations: true,
+    noData: noSamples(r, 'staleness', 'staleness from INDEXED acknowledgements'),
     lines: percentileLines(percentilesPerSecond(r.series, 'staleness')),
   };
   if (bound) staleness.bound = bound;
@@ -70,6 +77,7 @@ export function overTimeCharts(r: BenchResults): string {
     how: 'Time from when each observation was scheduled to be sent to its ACCEPTED or REJECTED acknowledgement, per second (measured from the intended time, so a stalled sender cannot hide delays).',
     yLabel: 'Ack latency (ms)',
     durations: true,
+    noData: noSamples(r, 'ack_latency', 'acknowledgement latency'),
     lines: percentileLines(percentilesPerSecond(r.series, 'ackLatency')),
   };
   const rejected: TimeChartSpec = {

@@ -33,6 +33,8 @@ export interface TimeChartSpec {
   bound?: Bound;
   /** Durations may span decades (p50 next to max) and then get a log axis; counts stay linear. */
   durations?: boolean;
+  /** Said instead of an empty chart when no second has a value. */
+  noData: string;
 }
 
 const MARKER_CLASS: Record<Marker['kind'], string> = {
@@ -71,6 +73,8 @@ function bound(b: Bound, y: Scale): string {
 export function timeChart(spec: TimeChartSpec): string {
   const x = linearScale(0, Math.max(spec.durationS, 1), PLOT.left, PLOT.right, 8);
   const all = spec.lines.flatMap((l) => l.values.filter((v): v is number => v !== null));
+  if (all.length === 0)
+    return figure(spec.id, spec.title, spec.how, `<p class="no-data">${escapeMarkup(spec.noData)}</p>`, []);
   if (spec.bound) all.push(spec.bound.value);
   const y = spec.durations
     ? valueScale(all, PLOT.bottom, PLOT.top)
