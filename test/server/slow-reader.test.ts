@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { AckStatus, type ObservationResponse } from '../../src/protocol/messages.js';
+import { encodeEpisode, encodeObservationFrame } from '../../src/protocol/observation-codec.js';
+import { episode, SPACE, sleep, startTestServer } from './harness.js';
+
+describe('a client that does not read its acks', () => {
+  it('[FLOW-2][ACK-1] makes the server stop reading instead of buffering without bound; reading again gets every ack', async () => {
+    const t = await startTestServer({ queueCapacity: 100_000 });
+    try {
+      const call = t.client.ObserveStream();
+      call.on('error', () => {});
+      call.write({
+        memorySpaceId: SPACE,
+        sessionId: 'slow-reader',
+        sequenceNumber: 0n,
+        operation: {
+          case: 'init',
+          init: {
+            clientBufferSize: 0,
+            enableBackpressure: true,
+            maxBatchSize: 0,
+            resume: false,
+            indexAcks: false,
+          },
+        },
+      });
+      const bytes = encodeEpisode(episode(1));
+      const n = 50_000;
+      let sent = 0;
+      let stop = false;
+      const sending = (async () => {
+        for (let seq = 1; seq <= n && !stop; seq++) {
+          sent = seq;
+          const more = call.write(encodeObservationFrame(SPACE, 'slow-reader', BigInt(seq), bytes));
+          if (!more) await new Promise((resolve) => call.once('drain', resolve));
+        }
+      })();
+      // Nobody reads: once the transport windows fill, the server stops reading and the sender stalls.
+      let before = -1;
+      while (sent !== before) {
+        before = sent;
+        await sleep(500);
+      }
+      // Some thousands of acks fit in the transport windows and buffers; then nothing more is read.
+      expect(sent).toBeLessThan(n);
+      stop = true;
+
+      const outcomes: bigint[] = [];
+      call.on('data', (r: ObservationResponse) => {
+        if (r.result?.case === 'ack' && r.result.ack.status === AckStatus.ACCEPTED)
+          outcomes.push(r.sequenceNumber);
+      });
+      await sending;
+      while (outcomes.length < sent) await sleep(50);
+      expect(outcomes).toHaveLength(sent);
+      expect(outcomes.at(-1)).toBe(BigInt(sent));
+      call.end();
+    } finally {
+      await t.stop();
+    }
+  });
+});
