@@ -101,7 +101,8 @@ export class SessionDriver {
   private failure: string | undefined;
   private stopped = false;
 
-  // Sequence bookkeeping; `pending[i]` belongs to sequence `base + i`.
+  // Sequence bookkeeping; `pending[i]` belongs to sequence `base + i` (entries up to
+  // acceptedThrough are done and wait to be dropped).
   private pending: Pending[] = [];
   private base = 1;
   private released = 0;
@@ -448,8 +449,9 @@ export class SessionDriver {
   }
 
   private acceptThrough(seq: number): void {
+    // Accepted entries are dropped in chunks: splicing one by one would cost the whole backlog each time.
     const n = Math.min(seq, this.released) - this.base + 1;
-    if (n > 0) {
+    if (n > 1024 && n * 2 > this.pending.length) {
       this.pending.splice(0, n);
       this.base += n;
     }
