@@ -4,14 +4,9 @@
 import { worseState } from '../load/run/server-state.js';
 import { mergeEncoded } from '../stats/histogram.js';
 import type { BenchResults, SeriesPoint } from './results.js';
-
-function addCounts(into: Record<string, number>, from: Record<string, number>): void {
-  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
-}
+import { sumCounters } from './sum-counters.js';
 
 function mergePoints(points: SeriesPoint[], second: number, epochMs: number): SeriesPoint {
-  const rejected: Record<string, number> = {};
-  for (const p of points) addCounts(rejected, p.rejected);
   const merged: SeriesPoint = {
     second,
     epochMs,
@@ -19,7 +14,7 @@ function mergePoints(points: SeriesPoint[], second: number, epochMs: number): Se
     offered: 0,
     sent: 0,
     accepted: 0,
-    rejected,
+    rejected: sumCounters(points.map((p) => p.rejected)),
     indexed: 0,
     inFlight: 0,
     serverState: points.map((p) => p.serverState).reduce(worseState),

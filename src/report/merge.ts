@@ -1,19 +1,12 @@
 // Exact merge of the shards of one bench run (`bench --shard i/N`): histograms added
 // bucket by bucket, counters summed, series aligned by wall-clock second, findings
 // merged by kind; thresholds and the verdict are then judged again on the merged data.
-
-import type { EncodedHistogram } from '../stats/histogram.js';
-import { mergeEncoded } from '../stats/histogram.js';
+import { type EncodedHistogram, mergeEncoded } from '../stats/histogram.js';
 import { rejudge } from './merge-judge.js';
 import { mergeSeries } from './merge-series.js';
 import { checkShards } from './merge-shards.js';
 import type { BenchResults, GeneratorHealth, Marker, PhaseResult, Results } from './results.js';
-
-function addCounters(all: Record<string, number>[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const c of all) for (const [k, v] of Object.entries(c)) out[k] = (out[k] ?? 0) + v;
-  return out;
-}
+import { sumCounters } from './sum-counters.js';
 
 function mergeHistograms(all: Record<string, EncodedHistogram>[]): Record<string, EncodedHistogram> {
   const keys = [...new Set(all.flatMap((h) => Object.keys(h)))];
@@ -28,7 +21,7 @@ function mergePhases(shards: BenchResults[]): PhaseResult[] {
     return {
       ...phase,
       histograms: mergeHistograms(parts.map((p) => p.histograms)),
-      counters: addCounters(parts.map((p) => p.counters)),
+      counters: sumCounters(parts.map((p) => p.counters)),
     };
   });
 }
@@ -95,7 +88,7 @@ export function mergeResults(results: Results[], sources?: string[]): BenchResul
     shard: { index: 0, count: 1 },
     mergedShards: shards.length,
     histograms: mergeHistograms(shards.map((s) => s.histograms)),
-    counters: addCounters(shards.map((s) => s.counters)),
+    counters: sumCounters(shards.map((s) => s.counters)),
     phases: mergePhases(shards),
     series: mergeSeries(shards, start),
     markers: mergeMarkers(shards, offsetMs),
