@@ -28,6 +28,7 @@ export class IndexWorker {
   private readonly worker: Worker;
   private readonly replies = new Map<number, Reply>();
   private nextId = 0;
+  private terminating = false;
   busy = false;
 
   constructor(options: IndexWorkerOptions) {
@@ -40,6 +41,9 @@ export class IndexWorker {
     // A dead worker would leave accepted observations unindexed: fail loudly, never quietly.
     this.worker.on('error', (err) => {
       throw err;
+    });
+    this.worker.on('exit', (code) => {
+      if (!this.terminating) throw new Error(`index worker thread exited unexpectedly (code ${code})`);
     });
   }
 
@@ -66,6 +70,7 @@ export class IndexWorker {
   }
 
   terminate(): Promise<number> {
+    this.terminating = true;
     return this.worker.terminate();
   }
 }
