@@ -39,6 +39,8 @@ export interface SenderOptions {
   onState?: (state: number, t: number) => void;
   /** Gives up when no progress was made for this long. */
   stallTimeoutMs?: number;
+  /** Once true, nothing new is sent: the session closes with what was accepted so far. */
+  stopSending?: () => boolean;
 }
 
 export interface SenderResult {
@@ -136,7 +138,7 @@ export async function sendReliably(o: SenderOptions): Promise<SenderResult> {
       result.lastEnd = await s.ended;
       if (result.lastEnd.code === grpc.status.NOT_FOUND && resume) {
         // A close whose OK was lost with the connection: the session is gone because it closed.
-        if (closeSent && result.accepted === total) return result;
+        if (closeSent) return result;
         throw new Error(`${o.sessionId}: resume NOT_FOUND`);
       }
       await sleep(50);
@@ -144,7 +146,12 @@ export async function sendReliably(o: SenderOptions): Promise<SenderResult> {
     }
     // The session now exists: any later stream resumes it.
     resume = true;
-    while (!end && result.accepted < total) {
+    let last = total;
+    while (!end && result.accepted < last) {
+      if (o.stopSending?.()) {
+        if (inflight === 0) last = result.accepted;
+        next = total + 1n;
+      }
       const now = o.clock.now();
       const allowed = o.rate ? Math.floor(((now - start) / 1000) * o.rate) - sent : Number.POSITIVE_INFINITY;
       if (next <= total && inflight < o.window && now >= pauseUntil && allowed > 0) {
@@ -163,7 +170,7 @@ export async function sendReliably(o: SenderOptions): Promise<SenderResult> {
       wake = undefined;
     }
     if (!end) {
-      s.close(true, total);
+      s.close(true, result.accepted);
       closeSent = true;
       result.lastEnd = await s.ended;
       if (result.lastEnd.code === grpc.status.OK) return result;
