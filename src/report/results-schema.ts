@@ -43,7 +43,7 @@ const finding = z.object({
 const base = {
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
   tool: z.object({ name: z.literal('engram-stream'), version: z.string() }),
-  startedAt: z.iso.datetime(),
+  startedAt: z.iso.datetime({ offset: true }),
   durationMs: z.number().nonnegative(),
   target: z.looseObject({
     address: z.string(),
