@@ -44,17 +44,34 @@ export async function acceptRun(
 export async function drainClose(ctx: CaseContext, stream: CaseStream, last: bigint): Promise<EndEvent> {
   const from = ctx.log.events.length;
   stream.close(true, last);
-  const end = await stream.expectEnd(
-    [Grpc.OK],
-    `close with drain_queue and last_sequence=${last}`,
-    ctx.scaled(10_000),
-  );
+  return awaitDrainedEnd(ctx, stream, last, from);
+}
+
+/**
+ * The rest of a drained close sent at log index `from`: the RPC ends OK after a
+ * STATE_CLOSED that reports everything indexed (CLS-1, CLS-7).
+ */
+export async function awaitDrainedEnd(
+  ctx: CaseContext,
+  stream: CaseStream,
+  last: bigint,
+  from: number,
+): Promise<EndEvent> {
+  const why = `close with drain_queue and last_sequence=${last}`;
+  const end = await stream.expectEnd([Grpc.OK], why, ctx.scaled(10_000));
   const closed = await stream.awaitStatus((s) => s.state === 'CLOSED', 0, from);
-  if (!closed)
+  if (!closed) {
     return ctx.fail(
       'a StreamStatus STATE_CLOSED before the RPC ends OK (CLS-1)',
       `${describeEvent(end)} without STATE_CLOSED`,
     );
+  }
+  if (closed.indexedThroughSequence !== closed.lastAcceptedSequence) {
+    return ctx.fail(
+      'STATE_CLOSED after a drained close reporting indexed_through_sequence = last_accepted_sequence (CLS-7)',
+      describeEvent(closed),
+    );
+  }
   return end;
 }
 
@@ -161,4 +178,41 @@ export async function expectNoneVisible(
         `recall found episode ${s.episode.id} (seq ${s.seq})`,
       );
   }
+}
+
+export interface Backlog {
+  stream: CaseStream;
+  count: bigint;
+}
+
+/**
+ * Sizes for a close that must find work still queued: another session's backlog
+ * (about 55% of the queue) ahead of this case's own observations (about 20%),
+ * together below the 80% where backpressure starts.
+ */
+export function backlogSizes(ctx: CaseContext): { backlog: bigint; own: bigint } {
+  const cap = ctx.caps.queueCapacity;
+  if (cap === 0) return { backlog: 150n, own: 50n };
+  return {
+    backlog: BigInt(Math.max(1, Math.floor(cap * 0.55))),
+    own: BigInt(Math.max(1, Math.floor(cap * 0.2))),
+  };
+}
+
+/**
+ * Queues `count` observations of another session in the case's space without
+ * waiting, so that observations sent next wait behind them in the index queue:
+ * a close sent right after them finds them certainly not yet visible.
+ */
+export async function queueBacklog(ctx: CaseContext, count: bigint): Promise<Backlog> {
+  const { stream } = await ctx.start({ session: 'backlog' });
+  ctx.note(`session 'backlog' queues ${count} observations ahead`);
+  sendValidRun(ctx, stream, 1n, count);
+  return { stream, count };
+}
+
+/** Reads the backlog's outcomes and closes it with drain. */
+export async function finishBacklog(ctx: CaseContext, b: Backlog): Promise<void> {
+  await b.stream.expectAcceptedRun(1n, b.count);
+  await drainClose(ctx, b.stream, b.count);
 }

@@ -1,56 +1,96 @@
 // Close (CLS): drain then STATE_CLOSED then OK, the final INDEXED ack, last_sequence
 // checked, no-drain close, observations after close, repeated close.
 import { status as Grpc } from '@grpc/grpc-js';
-import type { CaseContext } from '../case-context.js';
 import { describeOutcome } from '../case-stream.js';
 import { type ConformCase, strictly } from '../case-types.js';
 import { describeEvent } from '../describe-event.js';
+import { type AckEvent, isIndexedAck } from '../event-kinds.js';
 import { behaved } from '../verdict.js';
 import {
   acceptRun,
+  awaitDrainedEnd,
+  backlogSizes,
   drainClose,
   expectAllVisibleNow,
   expectNoneVisible,
+  finishBacklog,
+  queueBacklog,
   resumeExpecting,
   sendValidRun,
 } from './case-steps.js';
 
 const TWO_POW_53_PLUS_1 = 2n ** 53n + 1n;
 
-/** Observations a close should find still queued: 100, or half the queue when that is smaller. */
-function backlogSize(ctx: CaseContext): bigint {
-  const cap = ctx.caps.queueCapacity;
-  return BigInt(cap > 0 ? Math.max(1, Math.min(100, Math.floor(cap / 2))) : 100);
-}
-
 export const CLOSE_CASES: ConformCase[] = [
   {
     id: 'close.drain-final-indexed',
     category: 'close',
-    clauses: ['CLS-1', 'IDX-2', 'IDX-3'],
+    clauses: ['CLS-1', 'CLS-7', 'IDX-2', 'IDX-3'],
     requirement:
       'A drained close sends the final INDEXED ack covering everything accepted, then STATE_CLOSED, then OK',
     acceptable: strictly(
       'INDEXED through the last sequence after the close request, before STATE_CLOSED; the RPC ends OK',
     ),
-    catches: ['no-drain-on-close'],
+    catches: [],
     needs: ['index-acks'],
     async procedure(ctx) {
-      const n = backlogSize(ctx);
+      const { backlog, own: n } = backlogSizes(ctx);
       const { stream } = await ctx.start({ indexAcks: true });
+      const ahead = await queueBacklog(ctx, backlog);
       sendValidRun(ctx, stream, 1n, n);
       const closeAt = ctx.log.events.length;
       stream.close(true, n);
       await stream.expectAcceptedRun(1n, n);
-      await stream.expectEnd([Grpc.OK], `close with drain_queue and last_sequence=${n}`, ctx.scaled(10_000));
+      await awaitDrainedEnd(ctx, stream, n, closeAt);
       const after = ctx.log.events.slice(closeAt).filter((e) => 'stream' in e && e.stream === stream.id);
       const closedAt = after.findIndex((e) => e.type === 'status' && e.state === 'CLOSED');
-      if (closedAt < 0) return ctx.fail('STATE_CLOSED before the RPC ends', 'no STATE_CLOSED status');
       const final = after.slice(0, closedAt).findLast((e) => e.type === 'ack' && e.status === 'INDEXED');
       if (final?.type !== 'ack' || final.seq !== n) {
         return ctx.fail(
           `INDEXED through seq=${n} after the close request and before STATE_CLOSED`,
           final ? describeEvent(final) : 'no INDEXED ack between the close and STATE_CLOSED',
+        );
+      }
+      await finishBacklog(ctx, ahead);
+      return behaved('as-specified');
+    },
+  },
+  {
+    id: 'close.final-indexed-repeated',
+    category: 'close',
+    clauses: ['CLS-1', 'IDX-3'],
+    requirement:
+      'A drained close sends a final INDEXED ack even when the mark was already sent: it repeats it',
+    acceptable: strictly(
+      'INDEXED through 5 again after the close request, before STATE_CLOSED; the RPC ends OK',
+    ),
+    catches: ['no-drain-on-close'],
+    needs: ['index-acks'],
+    async procedure(ctx) {
+      const { stream } = await ctx.start({ indexAcks: true });
+      await acceptRun(ctx, stream, 1n, 5n);
+      const indexed = await ctx.log.waitFor(
+        (e): e is AckEvent => isIndexedAck(e) && e.stream === stream.id && e.seq >= 5n,
+        ctx.scaled(10_000),
+      );
+      if (!indexed)
+        return ctx.fail(
+          'INDEXED through 5 within 10 s',
+          `marks: ${stream.indexedMarks().join(', ') || 'none'}`,
+        );
+      // Everything is indexed and the client knows it: only the final ack of the close can carry the mark now.
+      const closeAt = ctx.log.events.length;
+      stream.close(true, 5n);
+      await awaitDrainedEnd(ctx, stream, 5n, closeAt);
+      const after = ctx.log.events.slice(closeAt).filter((e) => 'stream' in e && e.stream === stream.id);
+      const closedAt = after.findIndex((e) => e.type === 'status' && e.state === 'CLOSED');
+      const repeated = after
+        .slice(0, closedAt)
+        .some((e) => e.type === 'ack' && e.status === 'INDEXED' && e.seq === 5n);
+      if (!repeated) {
+        return ctx.fail(
+          'INDEXED through 5 repeated after the close request, before STATE_CLOSED',
+          `after the close: ${after.map(describeEvent).join('; ')}`,
         );
       }
       return behaved('as-specified');
@@ -59,18 +99,27 @@ export const CLOSE_CASES: ConformCase[] = [
   {
     id: 'close.drain-makes-visible',
     category: 'close',
-    clauses: ['CLS-1', 'ACK-5'],
+    clauses: ['CLS-1', 'CLS-7', 'ACK-5'],
     requirement: 'When a drained close ends OK, every accepted observation is already visible to recall',
     acceptable: strictly('a single recall right after the OK end finds every accepted observation'),
-    catches: ['no-drain-on-close'],
+    catches: [],
     async procedure(ctx) {
-      const n = backlogSize(ctx);
+      const { backlog, own: n } = backlogSizes(ctx);
       const { stream } = await ctx.start();
+      const ahead = await queueBacklog(ctx, backlog);
       const sent = sendValidRun(ctx, stream, 1n, n);
+      const closeAt = ctx.log.events.length;
       stream.close(true, n);
       await stream.expectAcceptedRun(1n, n);
-      await stream.expectEnd([Grpc.OK], `close with drain_queue and last_sequence=${n}`, ctx.scaled(10_000));
-      await expectAllVisibleNow(ctx, 'a', sent, 'the moment a drained close ended OK (no second poll)');
+      await awaitDrainedEnd(ctx, stream, n, closeAt);
+      // Newest first: the last observations queued are the ones a skipped drain leaves invisible.
+      await expectAllVisibleNow(
+        ctx,
+        'a',
+        sent.reverse(),
+        'the moment a drained close ended OK (no second poll)',
+      );
+      await finishBacklog(ctx, ahead);
       return behaved('as-specified');
     },
   },
@@ -155,22 +204,22 @@ export const CLOSE_CASES: ConformCase[] = [
     ),
     catches: [],
     async procedure(ctx) {
-      const n = backlogSize(ctx);
+      const { backlog, own: n } = backlogSizes(ctx);
       const { stream } = await ctx.start();
+      // The backlog keeps the drain busy, so the observation behind the close arrives while the stream is open.
+      const ahead = await queueBacklog(ctx, backlog);
       sendValidRun(ctx, stream, 1n, n);
       stream.close(true, n);
       const late = { seq: n + 1n, episode: ctx.episodes.valid() };
       stream.send(late.seq, late.episode);
       await stream.expectAcceptedRun(1n, n);
       const o = await stream.nextOutcome(ctx.scaled(10_000));
-      if (
-        !(
-          o.kind === 'ack' &&
-          o.ack.status === 'REJECTED' &&
-          o.ack.seq === late.seq &&
-          o.ack.reason === 'SESSION_CLOSING'
-        )
-      ) {
+      const closing =
+        o.kind === 'ack' &&
+        o.ack.status === 'REJECTED' &&
+        o.ack.seq === late.seq &&
+        o.ack.reason === 'SESSION_CLOSING';
+      if (!closing) {
         return ctx.fail(
           `REJECTED seq=${late.seq} reason=SESSION_CLOSING (the stream is still draining)`,
           describeOutcome(o),
@@ -178,6 +227,7 @@ export const CLOSE_CASES: ConformCase[] = [
       }
       await stream.expectEnd([Grpc.OK], 'the drained close completes', ctx.scaled(10_000));
       await expectNoneVisible(ctx, 'a', [late], 'sent after close');
+      await finishBacklog(ctx, ahead);
       return behaved('as-specified');
     },
   },

@@ -7,14 +7,12 @@ import type { CaseStream } from '../case-stream.js';
 import { type ConformCase, strictly } from '../case-types.js';
 import { describeEvent } from '../describe-event.js';
 import { type AckEvent, isIndexedAck, isOutcomeAck } from '../event-kinds.js';
-import { behaved, inconclusive } from '../verdict.js';
+import { behaved, type CaseVerdict, inconclusive } from '../verdict.js';
 import { acceptRun, drainClose, type Sent } from './case-steps.js';
 
 /** IDX-5. */
 export const STALENESS_BOUND_MS = 100;
 const MIN_SAMPLES = 100;
-/** A tester whose own event loop stalls longer than this cannot time the server. */
-const TESTER_STALL_MS = 50;
 
 /** Nearest-rank percentile of unsorted samples. */
 function percentile(samples: readonly number[], p: number): number {
@@ -112,7 +110,7 @@ export const INDEX_CASES: ConformCase[] = [
         strictness: 'non-strict',
       },
     ],
-    catches: ['no-drain-on-close'],
+    catches: [],
     needs: ['index-acks'],
     async procedure(ctx) {
       const bursts = 10;
@@ -202,14 +200,9 @@ export const INDEX_CASES: ConformCase[] = [
         );
       const samples = stalenessSamples(stream);
       await drainClose(ctx, stream, BigInt(count));
-      if (stall > TESTER_STALL_MS)
-        return inconclusive(`the tester's event loop stalled ${stall.toFixed(0)} ms during the measurement`);
       if (samples.length < MIN_SAMPLES)
         return inconclusive(`only ${samples.length} staleness samples (need ${MIN_SAMPLES})`);
-      const p99 = percentile(samples, 99);
-      const summary = `P99 ${p99.toFixed(1)} ms, max ${Math.max(...samples).toFixed(1)} ms over ${samples.length} samples at 100/s`;
-      if (p99 >= STALENESS_BOUND_MS) return ctx.fail(`P99 staleness < ${STALENESS_BOUND_MS} ms`, summary);
-      return behaved('as-specified', summary);
+      return judgeP99(ctx, samples, STALENESS_BOUND_MS, stall, `${samples.length} samples at 100/s`);
     },
   },
   {
@@ -254,16 +247,34 @@ export const INDEX_CASES: ConformCase[] = [
           'every observation ACCEPTED and found by recall within 2 s',
           `${lost} of ${count} were not`,
         );
-      if (stall > TESTER_STALL_MS)
-        return inconclusive(`the tester's event loop stalled ${stall.toFixed(0)} ms during the measurement`);
-      const p99 = percentile(delays, 99);
-      const summary = `P99 ${p99.toFixed(1)} ms, max ${Math.max(...delays).toFixed(1)} ms over ${count} probes at 50/s, polled every ${interval} ms`;
-      if (p99 >= STALENESS_BOUND_MS + interval)
-        return ctx.fail(`P99 visibility < ${STALENESS_BOUND_MS} ms (+${interval} ms resolution)`, summary);
-      return behaved('as-specified', summary);
+      const how = `${count} probes at 50/s, polled every ${interval} ms`;
+      return judgeP99(ctx, delays, STALENESS_BOUND_MS + interval, stall, how);
     },
   },
 ];
+
+/**
+ * P99 under the bound passes. Over it fails, unless the tester's own event loop
+ * stalled long enough to account for the excess: a stalled tester can only make
+ * the server look slower, never faster, so that is inconclusive.
+ */
+function judgeP99(
+  ctx: CaseContext,
+  samples: number[],
+  bound: number,
+  stallMs: number,
+  how: string,
+): CaseVerdict {
+  const p99 = percentile(samples, 99);
+  const summary = `P99 ${p99.toFixed(1)} ms, max ${Math.max(...samples).toFixed(1)} ms over ${how}`;
+  if (p99 < bound) return behaved('as-specified', summary);
+  if (p99 - stallMs < bound) {
+    return inconclusive(
+      `${summary}: over ${bound} ms, but the tester's event loop stalled ${stallMs.toFixed(0)} ms meanwhile`,
+    );
+  }
+  return ctx.fail(`P99 staleness < ${bound} ms`, summary);
+}
 
 /** ACCEPTED-to-first-covering-INDEXED times of one stream, in ms. */
 function stalenessSamples(stream: CaseStream): number[] {
