@@ -31,10 +31,15 @@ export class SessionState {
   }
 }
 
+/** Outcomes remembered per stream to recognise a second outcome for the same send. */
+const SETTLED_KEPT = 1024;
+
 export class StreamState {
   readonly pending = new PendingSends();
   /** Sequences recently settled on this stream, to tell a duplicate outcome from an unexpected ack. */
-  readonly recentlySettled = new Map<bigint, number>();
+  private readonly settledSeqs: bigint[] = [];
+  private readonly settledTimes: number[] = [];
+  private settledNext = 0;
   /** Last INDEXED mark on this stream. */
   lastMark = 0n;
   initAsked = { resume: false, indexAcks: false };
@@ -49,11 +54,19 @@ export class StreamState {
     readonly ordinal: number,
   ) {}
 
+  /** Remembers the last SETTLED_KEPT outcomes in a ring: written on every outcome, searched only on a stray one. */
   rememberSettled(seq: bigint, t: number): void {
-    this.recentlySettled.delete(seq);
-    this.recentlySettled.set(seq, t);
-    if (this.recentlySettled.size > 1024) {
-      this.recentlySettled.delete(this.recentlySettled.keys().next().value as bigint);
+    this.settledSeqs[this.settledNext] = seq;
+    this.settledTimes[this.settledNext] = t;
+    this.settledNext = (this.settledNext + 1) % SETTLED_KEPT;
+  }
+
+  /** When the latest outcome for this sequence came, if it is among the remembered ones. */
+  settledAt(seq: bigint): number | undefined {
+    for (let i = 1; i <= this.settledSeqs.length; i++) {
+      const at = (this.settledNext - i + SETTLED_KEPT) % SETTLED_KEPT;
+      if (this.settledSeqs[at] === seq) return this.settledTimes[at];
     }
+    return undefined;
   }
 }

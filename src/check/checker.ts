@@ -229,7 +229,7 @@ class HistoryChecker implements Checker {
   }
 
   private onUnmatchedOutcome(st: StreamState, e: AckEvent): void {
-    const firstAt = st.recentlySettled.get(e.seq);
+    const firstAt = st.settledAt(e.seq);
     if (firstAt !== undefined) {
       this.counts.duplicateOutcomes++;
       this.findings.add('duplicate-outcome', {

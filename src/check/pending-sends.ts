@@ -13,7 +13,8 @@ export interface PendingSend {
 }
 
 export class PendingSends {
-  private readonly bySeq = new Map<bigint, PendingSend[]>();
+  /** One send per sequence almost always; an array only while a retry waits behind an earlier send. */
+  private readonly bySeq = new Map<bigint, PendingSend | PendingSend[]>();
   /** Send order, with settled entries removed lazily (compacted when they dominate). */
   private order: PendingSend[] = [];
   private head = 0;
@@ -24,19 +25,26 @@ export class PendingSends {
   }
 
   add(p: PendingSend): void {
-    const list = this.bySeq.get(p.seq);
-    if (list) list.push(p);
-    else this.bySeq.set(p.seq, [p]);
+    const held = this.bySeq.get(p.seq);
+    if (held === undefined) this.bySeq.set(p.seq, p);
+    else if (Array.isArray(held)) held.push(p);
+    else this.bySeq.set(p.seq, [held, p]);
     this.order.push(p);
     this.outstanding++;
   }
 
   /** The oldest outstanding send with this sequence number, removed; undefined when none. */
   take(seq: bigint): PendingSend | undefined {
-    const list = this.bySeq.get(seq);
-    if (!list) return undefined;
-    const p = list.shift() as PendingSend;
-    if (list.length === 0) this.bySeq.delete(seq);
+    const held = this.bySeq.get(seq);
+    if (held === undefined) return undefined;
+    let p: PendingSend;
+    if (!Array.isArray(held)) {
+      p = held;
+      this.bySeq.delete(seq);
+    } else {
+      p = held.shift() as PendingSend;
+      if (held.length === 1) this.bySeq.set(seq, held[0] as PendingSend);
+    }
     this.settle(p);
     return p;
   }
