@@ -96,12 +96,15 @@ export class SeriesAccumulator {
       if (s.second >= t.second) {
         t.second = s.second;
         t.inFlight = x.inFlight;
-        t.serverState = x.serverState;
+        if (x.serverState !== 'UNSPECIFIED') t.serverState = x.serverState;
       }
     }
   }
 
-  /** One point per second from 0 to the last second with data, gaps as zeros. */
+  /**
+   * One point per second from 0 to the last second with data, gaps as zeros; serverState
+   * UNSPECIFIED means no state message came in that second.
+   */
   points(scenario: Scenario, epochOrigin: number): SeriesPoint[] {
     const last = Math.max(-1, ...this.seconds.keys());
     const out: SeriesPoint[] = [];
