@@ -8,7 +8,7 @@ import { type PendingSend, PendingSends } from './pending-sends.js';
 export class SessionState {
   /** Highest sequence the client knows accepted (from ACCEPTED acks or a resume's initial_sequence). */
   lastAccepted = 0n;
-  /** Highest INDEXED mark seen on the session's current stream. */
+  /** Highest INDEXED mark seen for the session, on any of its streams. */
   indexedHigh = 0n;
   /** The stream of the latest init-ack: acks on older streams are late or fenced. */
   current: StreamState | undefined;
@@ -44,7 +44,8 @@ export class StreamState {
   lastMark = 0n;
   initAsked = { resume: false, indexAcks: false };
   initAcked = false;
-  closeSent: { t: number; drain: boolean } | undefined;
+  /** The first close on this stream (a repeated close is ignored, as the server ignores it). */
+  closeSent: { drain: boolean } | undefined;
   ended = false;
 
   constructor(

@@ -72,7 +72,7 @@ class HistoryChecker implements Checker {
       case 'other-sent':
         return;
       case 'close-sent':
-        this.stream(e.stream, e.session).closeSent = { t: e.t, drain: e.drain };
+        this.stream(e.stream, e.session).closeSent ??= { drain: e.drain };
         return;
       case 'stream-end':
         this.onStreamEnd(e);
@@ -194,7 +194,14 @@ class HistoryChecker implements Checker {
     const st = this.stream(e.stream, e.session);
     this.counts.sent++;
     bump(this.counts.sentByIntent, e.intent);
-    st.pending.add({ seq: e.seq, t: e.t, intent: e.intent, episodeId: e.episodeId, settled: false });
+    st.pending.add({
+      seq: e.seq,
+      t: e.t,
+      intent: e.intent,
+      episodeId: e.episodeId,
+      afterClose: st.closeSent !== undefined,
+      settled: false,
+    });
     this.probeWindow.sent(e.session, e.episodeId, e.seq);
     if (st.pending.size > this.maxPending) {
       const oldest = st.pending.takeOldest() as PendingSend;
@@ -272,7 +279,7 @@ class HistoryChecker implements Checker {
         e,
         `a deliberate ${p.intent} send was ACCEPTED; expected ${intentReason(p.intent)}`,
       );
-    } else if (sentAfterClose(st, p)) {
+    } else if (p.afterClose) {
       this.wrongOutcome(st, p, e, 'ACCEPTED although sent after close; expected REJECTED SESSION_CLOSING');
     }
     if (p.seq > next) {
@@ -304,7 +311,7 @@ class HistoryChecker implements Checker {
     const next = s.lastAccepted + 1n;
     const sequenceReason = p.seq > next ? 'SEQUENCE_GAP' : p.seq < next ? 'DUPLICATE_SEQUENCE' : undefined;
     let allowed: string[];
-    if (sentAfterClose(st, p)) allowed = ['SESSION_CLOSING'];
+    if (p.afterClose) allowed = ['SESSION_CLOSING'];
     else if (sequenceReason) allowed = [sequenceReason];
     else if (p.intent === 'invalid') allowed = ['INVALID_OBSERVATION'];
     else allowed = ['OVERLOADED', 'SPACE_FULL'];
@@ -535,10 +542,6 @@ function zeroCounts(): CheckCounts {
 
 function bump(counter: Record<string, number>, key: string): void {
   counter[key] = (counter[key] ?? 0) + 1;
-}
-
-function sentAfterClose(st: StreamState, p: PendingSend): boolean {
-  return st.closeSent !== undefined && p.t > st.closeSent.t;
 }
 
 function intentReason(intent: SendIntent): string {

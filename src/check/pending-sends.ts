@@ -9,6 +9,8 @@ export interface PendingSend {
   t: number;
   intent: SendIntent;
   episodeId: string;
+  /** Sent after a close on the same stream: the only right outcome is SESSION_CLOSING. */
+  afterClose: boolean;
   settled: boolean;
 }
 
