@@ -12,7 +12,11 @@ export class SessionChannel {
   private current: EngramClient;
 
   constructor(private readonly target: string) {
-    this.current = makeEngramClient(target, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+    this.current = this.dial();
+  }
+
+  private dial(): EngramClient {
+    return makeEngramClient(this.target, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
   }
 
   get client(): EngramClient {
@@ -22,7 +26,7 @@ export class SessionChannel {
   /** Closes the connection (every call on it fails) and dials a fresh one for later use. */
   cut(): void {
     this.current.close();
-    this.current = makeEngramClient(this.target, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+    this.current = this.dial();
   }
 
   close(): void {
