@@ -26,6 +26,13 @@ export function createChecker(options: CheckerOptions = {}): Checker {
   return new HistoryChecker(options);
 }
 
+/** The checker as a plain function of a whole history (an 'end' is implied). */
+export function checkHistory(events: Iterable<HistoryEvent>, options: CheckerOptions = {}): CheckReport {
+  const checker = createChecker(options);
+  for (const e of events) checker.observe(e);
+  return checker.finish();
+}
+
 class HistoryChecker implements Checker {
   private readonly sessions = new Map<SessionKey, SessionState>();
   private readonly streams = new Map<StreamId, StreamState>();

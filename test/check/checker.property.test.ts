@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createChecker } from '../../src/check/checker.js';
+import { checkHistory, createChecker } from '../../src/check/checker.js';
 import type { HistoryEvent } from '../../src/check/history.js';
 import { HistorySimulation, STEP_KINDS } from './simulated-history.js';
 
@@ -34,7 +34,7 @@ describe('checker: property', () => {
         const outcomes = events.flatMap((e, i) => (isOutcome(e) && endedOk.has(e.stream) ? [i] : []));
         fc.pre(outcomes.length > 0);
         const victim = outcomes[pick % outcomes.length] as number;
-        const report = check(events.filter((_, i) => i !== victim));
+        const report = checkHistory(events.filter((_, i) => i !== victim));
         expect(report.counts.silentDrops).toBe(1);
       }),
       { numRuns: 100 },
@@ -54,7 +54,7 @@ describe('checker: property', () => {
         fc.pre(outcomes.length > 0);
         const victim = outcomes[pick % outcomes.length] as number;
         const twice = events.flatMap((e, i) => (i === victim ? [e, e] : [e]));
-        expect(check(twice).counts.duplicateOutcomes).toBe(1);
+        expect(checkHistory(twice).counts.duplicateOutcomes).toBe(1);
       }),
       { numRuns: 100 },
     );
@@ -79,10 +79,4 @@ describe('checker: property', () => {
 
 function isOutcome(e: HistoryEvent): e is Extract<HistoryEvent, { type: 'ack' }> {
   return e.type === 'ack' && (e.status === 'ACCEPTED' || e.status === 'REJECTED');
-}
-
-function check(events: HistoryEvent[]) {
-  const checker = createChecker();
-  for (const e of events) checker.observe(e);
-  return checker.finish();
 }

@@ -1,7 +1,7 @@
 // Hand-made histories for checker tests: a small fluent builder that stamps each
 // event one millisecond after the previous one (or at an explicit time).
 import type { CheckerOptions, CheckReport } from '../../src/check/check-types.js';
-import { createChecker } from '../../src/check/checker.js';
+import { checkHistory } from '../../src/check/checker.js';
 import type { HistoryEvent, SendIntent, SessionKey, StreamId } from '../../src/check/history.js';
 
 export class HistoryBuilder {
@@ -124,10 +124,7 @@ export class HistoryBuilder {
   }
 
   check(options: CheckerOptions = {}): CheckReport {
-    const checker = createChecker(options);
-    for (const e of this.events) checker.observe(e);
-    checker.observe({ t: this.t + 1, type: 'end' });
-    return checker.finish();
+    return checkHistory([...this.events, { t: this.t + 1, type: 'end' }], options);
   }
 
   private session(stream: StreamId): SessionKey {
