@@ -3,12 +3,12 @@
 
 import { decodeHistogram, type EncodedHistogram } from '../../stats/histogram.js';
 import { escapeMarkup } from '../escape.js';
+import { type Bound, boundSvg, valuesWithBound } from './bound-line.js';
 import { chartSvg, linePath, PLOT } from './chart-frame.js';
 import { figure, type LegendItem } from './figure.js';
 import { formatNumber } from './format-number.js';
 import { OKABE_ITO } from './palette.js';
-import { type Scale, valueScale } from './scale.js';
-import type { Bound } from './time-chart.js';
+import { linearScale, type Scale } from './scale.js';
 
 export interface SpectrumLine {
   label: string;
@@ -52,8 +52,9 @@ export function spectrumChart(spec: SpectrumSpec): string {
     return xs.map((n) => h.getValueAtPercentile(percentileOfNines(n)) / 1000);
   });
   const all = valuesMs.flat();
-  if (spec.bound) all.push(spec.bound.value);
-  const y = valueScale(all, PLOT.bottom, PLOT.top);
+
+  // Linear, as HdrHistogram plots it: the 1/(1-p) axis already gives the tail its room.
+  const y = linearScale(0, Math.max(0, ...valuesWithBound(all, spec.bound)), PLOT.bottom, PLOT.top);
   const x: Scale = {
     toPx: (n) => PLOT.left + (n / top) * (PLOT.right - PLOT.left),
     ticks: Array.from({ length: top + 1 }, (_, n) => ({ value: n, label: ninesLabel(n) })),
@@ -65,13 +66,6 @@ export function spectrumChart(spec: SpectrumSpec): string {
       return `<path class="series" d="${d}" stroke="${l.colour}"><title>${escapeMarkup(l.label)}</title></path>`;
     })
     .join('');
-  let boundSvg = '';
-  if (spec.bound) {
-    const yp = Math.round(y.toPx(spec.bound.value) * 10) / 10;
-    boundSvg =
-      `<g class="bound"><line x1="${PLOT.left}" x2="${PLOT.right}" y1="${yp}" y2="${yp}" stroke="${OKABE_ITO.vermillion}"/>` +
-      `<text x="${PLOT.left + 4}" y="${yp - 4}" fill="${OKABE_ITO.vermillion}">${escapeMarkup(spec.bound.label)}</text></g>`;
-  }
   const svg = chartSvg({
     id: spec.id,
     title: spec.title,
@@ -79,7 +73,7 @@ export function spectrumChart(spec: SpectrumSpec): string {
     y,
     xLabel: 'Percentile (1/(1-p) scale: each step right is ten times rarer)',
     yLabel: spec.yLabel,
-    body: paths + boundSvg,
+    body: paths + (spec.bound ? boundSvg(spec.bound, y, Math.max(0, ...all), 'ms') : ''),
   });
   const items: LegendItem[] = present.map((l) => ({
     label: `${l.label} (${formatNumber(l.histogram.summary.count)} samples)`,

@@ -2,7 +2,7 @@
 // staleness metric for the whole run, parsed as the scenario wrote it.
 import { parseThresholdExpression } from '../../load/thresholds/parse-threshold.js';
 import type { BenchResults } from '../results.js';
-import type { Bound } from './time-chart.js';
+import type { Bound } from './bound-line.js';
 
 export function stalenessBound(results: BenchResults): Bound | undefined {
   let best: Bound | undefined;

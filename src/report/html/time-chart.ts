@@ -2,6 +2,7 @@
 // phase and fault markers and an optional bound (e.g. the staleness limit).
 import { escapeMarkup } from '../escape.js';
 import type { Marker } from '../results.js';
+import { type Bound, boundSvg, valuesWithBound } from './bound-line.js';
 import { chartSvg, linePath, PLOT, px } from './chart-frame.js';
 import { figure, type LegendItem } from './figure.js';
 import { OKABE_ITO } from './palette.js';
@@ -13,11 +14,6 @@ export interface Line {
   /** One value per second; null where there is nothing to show. */
   values: (number | null)[];
   dashed?: boolean;
-}
-
-export interface Bound {
-  value: number;
-  label: string;
 }
 
 export interface TimeChartSpec {
@@ -62,23 +58,15 @@ function markers(list: Marker[], x: Scale): string {
     .join('');
 }
 
-function bound(b: Bound, y: Scale): string {
-  const yp = px(y.toPx(b.value));
-  return (
-    `<g class="bound"><line x1="${PLOT.left}" x2="${PLOT.right}" y1="${yp}" y2="${yp}" stroke="${OKABE_ITO.vermillion}"/>` +
-    `<text x="${PLOT.right - 4}" y="${Number(yp) - 4}" text-anchor="end" fill="${OKABE_ITO.vermillion}">${escapeMarkup(b.label)}</text></g>`
-  );
-}
-
 export function timeChart(spec: TimeChartSpec): string {
   const x = linearScale(0, Math.max(spec.durationS, 1), PLOT.left, PLOT.right, 8);
   const all = spec.lines.flatMap((l) => l.values.filter((v): v is number => v !== null));
   if (all.length === 0)
     return figure(spec.id, spec.title, spec.how, `<p class="no-data">${escapeMarkup(spec.noData)}</p>`, []);
-  if (spec.bound) all.push(spec.bound.value);
+  const covered = valuesWithBound(all, spec.bound);
   const y = spec.durations
-    ? valueScale(all, PLOT.bottom, PLOT.top)
-    : linearScale(0, Math.max(0, ...all), PLOT.bottom, PLOT.top);
+    ? valueScale(covered, PLOT.bottom, PLOT.top)
+    : linearScale(0, Math.max(0, ...covered), PLOT.bottom, PLOT.top);
   // Per-second values sit at the middle of their second.
   const xs = spec.seconds.map((s) => s + 0.5);
   const paths = spec.lines
@@ -89,7 +77,8 @@ export function timeChart(spec: TimeChartSpec): string {
       return `<path class="series" d="${d}" stroke="${l.colour}"${dash}><title>${escapeMarkup(l.label)}</title></path>`;
     })
     .join('');
-  const body = paths + markers(spec.markers, x) + (spec.bound ? bound(spec.bound, y) : '');
+  const body =
+    paths + markers(spec.markers, x) + (spec.bound ? boundSvg(spec.bound, y, Math.max(...all), 'ms') : '');
   const svg = chartSvg({
     id: spec.id,
     title: spec.title,
