@@ -1,7 +1,7 @@
 // `npm run robustness:fuzz`: at least 100,000 random and mutated ObserveStream messages
 // and raw frames against a `serve` child process; prints the figures for
 // docs/reliability.md and exits 1 on any violation.
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { makeEngramClient } from '../src/protocol/service-definition.js';
 import { startEmbeddedServer } from '../src/target/embedded-server.js';
 import { cleanClientRoundTrip } from '../test/robustness/clean-client.js';
@@ -46,7 +46,12 @@ const clean = alive ? await cleanClientRoundTrip(server.address, limits.dim, 50)
 await server.stop();
 
 const top = Object.entries(report.labels).sort((a, b) => b[1] - a[1]);
-console.log(`machine: ${cpus()[0]?.model ?? 'unknown'} x${availableParallelism()}, node ${process.version}`);
+console.log(
+  `machine: ${cpus()[0]?.model ?? 'unknown'} x${availableParallelism()}, node ${process.version}, ` +
+    `load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+);
 console.log(
   `seed ${seed}: ${report.streams} streams, ${report.messages} messages (${report.rawFrames} raw frames), ${(report.elapsedMs / 1000).toFixed(1)} s`,
 );
@@ -56,7 +61,12 @@ console.log(
 );
 console.log(`server alive after the run: ${alive}; RSS ${mib(rssBefore)} -> ${mib(rssAfter)}`);
 console.log(`clean client afterwards: ${JSON.stringify(clean)}`);
-console.log(`step kinds (${top.length}): ${top.map(([k, n]) => `${k}=${n}`).join(', ')}`);
+console.log(
+  `step kinds (${top.length}, most frequent first): ${top
+    .slice(0, 30)
+    .map(([k, n]) => `${k}=${n}`)
+    .join(', ')}`,
+);
 console.log(`violations: ${report.violations.length}`);
 for (const v of report.violations.slice(0, 20)) console.log(`  ${v}`);
 process.exitCode = report.violations.length === 0 && alive && clean?.recalled === 50 ? 0 : 1;

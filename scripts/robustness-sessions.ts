@@ -1,7 +1,7 @@
 // `npm run robustness:sessions`: memory per idle session (heap after full GC, and
 // RSS, of a server in its own process), 1,000 active sessions over 50 channels, and
 // memory after the idle sessions expired. Figures for docs/reliability.md.
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { runClock } from '../src/protocol/run-clock.js';
 import { makeEngramClient } from '../src/protocol/service-definition.js';
 import { forkServer } from '../test/robustness/forked-server.js';
@@ -47,7 +47,12 @@ for (const c of clients) c.close();
 await server.stop();
 
 const perSession = (a: number, b: number) => `${((b - a) / IDLE / 1024).toFixed(2)} KiB`;
-console.log(`machine: ${cpus()[0]?.model ?? 'unknown'} x${availableParallelism()}, node ${process.version}`);
+console.log(
+  `machine: ${cpus()[0]?.model ?? 'unknown'} x${availableParallelism()}, node ${process.version}, ` +
+    `load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+);
 console.log(
   `${IDLE} idle sessions (attached streams) over 50 channels opened in ${(openMs / 1000).toFixed(1)} s`,
 );
