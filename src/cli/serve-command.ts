@@ -77,7 +77,8 @@ export function register(program: Command): void {
           `MUTANT server: breaks the protocol on purpose (--fault ${flags.fault.join(', ')})\n`,
         );
       }
-      process.stdout.write(`listening on ${server.address}\n`);
+      // Signals first: whoever waits for the ready line may stop the server right after it.
       stopOnSignals(server);
+      process.stdout.write(`listening on ${server.address}\n`);
     });
 }

@@ -79,9 +79,16 @@ describe('serve flags', () => {
     });
     expect(line).toMatch(/^listening on 127\.0\.0\.1:\d+\n$/);
     expect(line).not.toContain(':0\n');
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const exited = new Promise<string>((resolve) =>
+      child.on('exit', (code, signal) => resolve(`${code}/${signal}`)),
+    );
     child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await exited, stderr).toBe('0/null');
   });
 
   it('a port in use is a one-line error and exit 2', async () => {
