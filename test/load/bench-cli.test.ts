@@ -65,7 +65,9 @@ async function bench(args: string[]): Promise<{ run: Run; results: BenchResults 
 
 describe('bench through the CLI', () => {
   it('runs the smoke scenario end to end against the embedded server', async () => {
-    const { run, results } = await bench(['scenarios/smoke.yaml', '--workers', '2']);
+    const html = path.join(dir, 'smoke.html');
+    const { run, results } = await bench(['scenarios/smoke.yaml', '--workers', '2', '--html', html]);
+    expect(readFileSync(html, 'utf8')).toContain('<html');
     expect(results.kind).toBe('bench');
     expect(results.target.embedded).toBe(true);
     expect(results.findings).toEqual([]);
