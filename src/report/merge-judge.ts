@@ -6,7 +6,11 @@ import { type EncodedCheckReport, mergeCheckReports } from '../load/run/check-me
 import { type MeasuredScope, metricLookup } from '../load/run/metric-lookup.js';
 import { judgeRun } from '../load/run/verdict.js';
 import { RUN_HISTOGRAMS, type RunHistogram } from '../load/run/worker-metrics.js';
-import { evaluateThreshold } from '../load/thresholds/evaluate-thresholds.js';
+import {
+  evaluateThreshold,
+  type MetricLookup,
+  type MetricValue,
+} from '../load/thresholds/evaluate-thresholds.js';
 import { parseThresholdExpression } from '../load/thresholds/parse-threshold.js';
 import type { Threshold } from '../load/thresholds/threshold.js';
 import { decodeHistogram, type EncodedHistogram, encodeHistogram, newHistogram } from '../stats/histogram.js';
@@ -79,7 +83,12 @@ export function rejudge(shards: BenchResults[], merged: BenchResults): BenchResu
     check,
     unavailable: merged.unavailable,
   });
-  const thresholds = merged.thresholds.map((t) => evaluateThreshold(thresholdOf(t), lookup));
+  // Results from elsewhere may lack a counter bench writes: then the threshold is not judged.
+  const lookupOrWhy: MetricLookup = (metric, scope) =>
+    (lookup(metric, scope) as MetricValue | undefined) ?? {
+      unavailable: `the shard results hold no value for ${metric}`,
+    };
+  const thresholds = merged.thresholds.map((t) => evaluateThreshold(thresholdOf(t), lookupOrWhy));
   const { verdict, reasons } = judgeRun({
     findings: check.findings,
     thresholds,

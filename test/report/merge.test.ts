@@ -129,6 +129,19 @@ describe('mergeResults', () => {
     expect(merged.verdict).toBe('failed');
   });
 
+  it('leaves a threshold unjudged, not crashed, when the shards lack the counter it needs', () => {
+    const shards = [shard(0, 2, [[1]], 0), shard(1, 2, [[1]], 0)].map((s) => {
+      const { 'checker.silentDrops': _, ...counters } = s.counters;
+      return { ...s, counters };
+    });
+    const merged = mergeResults(shards);
+    expect(merged.thresholds.find((t) => t.metric === 'silent_drops')).toMatchObject({
+      passed: null,
+      note: 'the shard results hold no value for silent_drops',
+    });
+    expect(merged.verdict).toBe('inconclusive');
+  });
+
   it('refuses different scenarios, duplicate and missing shards with the file names', () => {
     const a = shard(0, 2, [[1]], 0);
     const b = shard(1, 2, [[1]], 0);

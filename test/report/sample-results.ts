@@ -90,7 +90,7 @@ export function sampleBench(seconds = 30, startEpochMs = Date.UTC(2026, 10, 27, 
     },
     shard: { index: 0, count: 1 },
     histograms: { ack_latency: encodeHistogram(ack), staleness: encodeHistogram(stale) },
-    counters: { sent: 4500, accepted: 4480, rejected: 20, silent_drops: 3 },
+    counters: { sent: 4500, accepted: 4480, rejected: 20, 'checker.silentDrops': 3 },
     phases: [
       {
         name: 'warmup',
