@@ -73,7 +73,7 @@ async function phase(
   const clientCpu = process.cpuUsage(clientBefore);
   const seconds = figures.elapsedMs / 1000;
   console.log(
-    `  [${label}] ${seconds.toFixed(1)} s; CPU server ${(cpuSeconds(serverPid) - cpuBefore).toFixed(1)} s, ` +
+    `  [${label}] ${seconds.toFixed(1)} s (sending ${(figures.sendMs / 1000).toFixed(1)} s); CPU server ${(cpuSeconds(serverPid) - cpuBefore).toFixed(1)} s, ` +
       `client ${((clientCpu.user + clientCpu.system) / 1e6).toFixed(1)} s; ` +
       `accepted ${figures.accepted}, rejected ${figures.rejected}`,
   );

@@ -20,6 +20,8 @@ export interface StreamFigures {
   staleness: HistogramSummary;
   /** First send to the INDEXED ack covering the last observation, in ms. */
   elapsedMs: number;
+  /** First to last send, in ms: close to elapsedMs means the client, not the index, set the pace. */
+  sendMs: number;
 }
 
 export class BenchStream {
@@ -135,6 +137,7 @@ export class BenchStream {
   }
 
   private async finish(count: number, started: number): Promise<StreamFigures> {
+    const sendMs = performance.now() - started;
     await this.until(() => this.accepted + this.rejected >= count);
     await this.until(() => this.indexedThrough >= this.accepted);
     const elapsedMs = performance.now() - started;
@@ -147,6 +150,7 @@ export class BenchStream {
       ackLatencyFromIntended: summarize(this.ackLatencyIntended),
       staleness: summarize(this.staleness),
       elapsedMs,
+      sendMs,
     };
   }
 }
