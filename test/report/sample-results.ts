@@ -133,9 +133,9 @@ export function sampleBench(seconds = 30, startEpochMs = Date.UTC(2026, 10, 27, 
       },
       { expression: 'silent_drops == 0', scope: 'run', metric: 'silent_drops', actual: 3, passed: false },
       {
-        expression: 'recall_staleness.p99 < 1s',
+        expression: 'staleness_probe.p99 < 1s',
         scope: 'steady',
-        metric: 'recall_staleness.p99',
+        metric: 'staleness_probe.p99',
         actual: null,
         passed: null,
         note: 'no probes',
@@ -150,7 +150,7 @@ export function sampleBench(seconds = 30, startEpochMs = Date.UTC(2026, 10, 27, 
       heldBySendWindow: 0,
       bottleneck: false,
     },
-    unavailable: [{ metric: 'recall_staleness', why: 'the server has no RecallStream' }],
+    unavailable: [{ metric: 'staleness_probe', why: 'the server has no RecallStream' }],
   };
 }
 
