@@ -1,5 +1,6 @@
 // RecallStream with an embedding cue: every segment of the space searched, top results merged.
 import * as grpc from '@grpc/grpc-js';
+import type { Neighbour } from './index-workers.js';
 import { MEMORY_SPACE_ID } from './server-config.js';
 import type { ServerCore } from './server-core.js';
 
@@ -40,7 +41,14 @@ export async function handleRecallStream(core: ServerCore, call: RecallCall): Pr
   const cue = request.cue?.embedding as { vector: number[]; similarityThreshold: number };
   const k = Math.min(MAX_RESULTS_LIMIT, request.maxResults || request.cue?.maxResults || DEFAULT_MAX_RESULTS);
   const space = core.spaces.get(request.memorySpaceId);
-  const neighbours = space ? await core.workers.search(space.id, Float32Array.from(cue.vector), k) : [];
+  let neighbours: Neighbour[] = [];
+  try {
+    if (space) neighbours = await core.workers.search(space.id, Float32Array.from(cue.vector), k);
+  } catch (err) {
+    // A failed search loses nothing that was accepted: answer this call, keep serving.
+    call.emit('error', { code: grpc.status.INTERNAL, details: `recall failed: ${(err as Error).message}` });
+    return;
+  }
   const results = neighbours
     .map((n) => ({ id: space?.episodeId(n.label) ?? '', activation: 1 - n.distance }))
     // similarity_threshold 0 is "not set": cosine similarity may be negative.
