@@ -11,6 +11,7 @@ import type { EngramClient } from '../protocol/service-definition.js';
 import { CaseEpisodes } from './case-episodes.js';
 import { CaseStop } from './case-stop.js';
 import { CaseStream, describeInit } from './case-stream.js';
+import { statusCodeName } from './describe-event.js';
 import { EventLog } from './event-log.js';
 import { type RecallAnswer, recallByEmbedding } from './recall-query.js';
 import { violated } from './verdict.js';
@@ -118,7 +119,21 @@ export class CaseContext {
     return new Promise((resolve) => setTimeout(resolve, ms));
   }
 
-  recall(space: string, embedding: Float32Array, maxResults = 10): Promise<RecallAnswer> {
+  /** One RecallStream call by embedding, noted in the transcript with what came back. */
+  async recall(space: string, embedding: Float32Array, maxResults = 10): Promise<RecallAnswer> {
+    const answer = await this.query(space, embedding, maxResults);
+    const shown = answer.results
+      .slice(0, 5)
+      .map((m) => `${m.id}@${m.activation.toFixed(3)}`)
+      .join(', ');
+    this.note(
+      `RecallStream space=${space} max_results=${maxResults}: ${statusCodeName(answer.code)}, ` +
+        `${answer.results.length} result(s)${shown ? ` ${shown}` : ''}`,
+    );
+    return answer;
+  }
+
+  private query(space: string, embedding: Float32Array, maxResults: number): Promise<RecallAnswer> {
     return recallByEmbedding(this.env.client, space, embedding, maxResults, this.answerMs, this.env.metadata);
   }
 
@@ -137,7 +152,7 @@ export class CaseContext {
     let polls = 0;
     for (;;) {
       polls++;
-      const answer = await this.recall(space, episode.embedding, o.maxResults ?? 10);
+      const answer = await this.query(space, episode.embedding, o.maxResults ?? 10);
       const occurrences = answer.results.filter((m) => m.id === episode.id).length;
       const now = this.clock.now();
       if (occurrences > 0 || now + o.intervalMs > deadline) {

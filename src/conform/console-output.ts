@@ -4,8 +4,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { CaseOutcome, CaseResult, ConformResults } from '../report/results.js';
 import { CATEGORIES } from './case-types.js';
-
-const OUTCOMES: CaseOutcome[] = ['PASS', 'NON-STRICT', 'FAIL', 'SKIP', 'INCONCLUSIVE', 'ERROR'];
+import { OUTCOMES } from './run-verdict.js';
 
 export function consoleChalk(stream: NodeJS.WriteStream = process.stdout): ChalkInstance {
   return new Chalk({ level: stream.isTTY && !process.env.CI ? 1 : 0 });

@@ -6,7 +6,7 @@ import * as grpc from '@grpc/grpc-js';
 import { TOOL_VERSION } from '../cli/version.js';
 import { describeEnvironment } from '../load/run/environment.js';
 import { makeEngramClient } from '../protocol/service-definition.js';
-import type { CaseOutcome, CaseResult, ConformResults, Finding, Verdict } from '../report/results.js';
+import type { CaseResult, ConformResults, Finding } from '../report/results.js';
 import { RESULTS_SCHEMA_VERSION } from '../report/results.js';
 import type { Connection } from '../target/connection-options.js';
 import { type EmbeddedServer, startEmbeddedServer } from '../target/embedded-server.js';
@@ -15,6 +15,7 @@ import { selectCases } from './case-selection.js';
 import type { ConformCase } from './case-types.js';
 import { CATALOG } from './catalog.js';
 import { runCase } from './run-case.js';
+import { countOutcomes, judgeRun } from './run-verdict.js';
 import { capabilitiesRecord, discoverCapabilities } from './target-capabilities.js';
 
 /** The embedded server's dimension unless --dim says otherwise: small, so a run stays well under a minute. */
@@ -62,8 +63,6 @@ export function embeddedServerArgs(dim: number): string[] {
   ];
 }
 
-const OUTCOMES: CaseOutcome[] = ['PASS', 'NON-STRICT', 'FAIL', 'SKIP', 'INCONCLUSIVE', 'ERROR'];
-
 export async function runConformance(o: ConformOptions = {}): Promise<ConformResults> {
   const chosen = selectCases(o.catalog ?? CATALOG, o.cases ?? [], o.exclude ?? []);
   const timeoutScale = o.timeoutScale ?? 1;
@@ -98,10 +97,8 @@ export async function runConformance(o: ConformOptions = {}): Promise<ConformRes
       o.onCaseDone?.(r, i, chosen.length);
     }
     const strict = o.strict ?? false;
-    const counts = Object.fromEntries(
-      OUTCOMES.map((k) => [k, cases.filter((c) => c.outcome === k).length]),
-    ) as Record<CaseOutcome, number>;
-    const { verdict, reasons } = judgeRun(cases, counts, strict);
+    const counts = countOutcomes(cases);
+    const { verdict, reasons } = judgeRun(cases, strict);
     return {
       schemaVersion: RESULTS_SCHEMA_VERSION,
       kind: 'conform',
@@ -126,38 +123,6 @@ export async function runConformance(o: ConformOptions = {}): Promise<ConformRes
     client.close();
     await server?.stop();
   }
-}
-
-function ids(cases: CaseResult[], outcome: CaseOutcome): string {
-  const list = cases.filter((c) => c.outcome === outcome).map((c) => c.id);
-  return list.length > 5 ? `${list.slice(0, 5).join(', ')} and ${list.length - 5} more` : list.join(', ');
-}
-
-/** failed (a FAIL, or a NON-STRICT under --strict) before error, before inconclusive, before passed. */
-function judgeRun(
-  cases: CaseResult[],
-  counts: Record<CaseOutcome, number>,
-  strict: boolean,
-): { verdict: Verdict; reasons: string[] } {
-  const reasons: string[] = [];
-  if (counts.FAIL > 0) reasons.push(`${counts.FAIL} case(s) failed: ${ids(cases, 'FAIL')}`);
-  if (strict && counts['NON-STRICT'] > 0)
-    reasons.push(
-      `${counts['NON-STRICT']} NON-STRICT case(s) count as failed under --strict: ${ids(cases, 'NON-STRICT')}`,
-    );
-  if (reasons.length > 0) return { verdict: 'failed', reasons };
-  if (counts.ERROR > 0)
-    return { verdict: 'error', reasons: [`${counts.ERROR} case(s) could not run: ${ids(cases, 'ERROR')}`] };
-  if (counts.INCONCLUSIVE > 0) {
-    return {
-      verdict: 'inconclusive',
-      reasons: [`${counts.INCONCLUSIVE} case(s) inconclusive: ${ids(cases, 'INCONCLUSIVE')}`],
-    };
-  }
-  const passed = counts.PASS + counts['NON-STRICT'];
-  const skipped = counts.SKIP > 0 ? `, ${counts.SKIP} skipped` : '';
-  const nonStrict = counts['NON-STRICT'] > 0 ? ` (${counts['NON-STRICT']} NON-STRICT)` : '';
-  return { verdict: 'passed', reasons: [`${passed} of ${cases.length} cases passed${nonStrict}${skipped}`] };
 }
 
 /** The failing cases' findings, each message naming its case. */

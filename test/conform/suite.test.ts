@@ -1,0 +1,26 @@
+// The whole suite against the embedded reference server (started by the runner
+// itself, as `conform` without --target does): every case passes. Spawns dist/:
+// run `npm run build` first (`npm test` does).
+import { describe, expect, it } from 'vitest';
+import { CATALOG } from '../../src/conform/catalog.js';
+import { runConformance } from '../../src/conform/runner.js';
+import { parseResults } from '../../src/report/results-schema.js';
+
+describe('conformance suite against the reference server', () => {
+  it('passes every case of the catalog: no FAIL, ERROR, INCONCLUSIVE, SKIP or NON-STRICT', async () => {
+    const r = await runConformance();
+    const notPassed = Object.fromEntries(
+      r.cases
+        .filter((c) => c.outcome !== 'PASS')
+        .map((c) => [c.id, `${c.outcome}: ${c.reason ?? ''} ${c.expected ?? ''} | ${c.actual ?? ''}`]),
+    );
+    expect(notPassed).toEqual({});
+    expect(r.verdict).toBe('passed');
+    expect(r.cases.map((c) => c.id)).toEqual(CATALOG.map((c) => c.id));
+    expect(r.target.embedded).toBe(true);
+    expect(r.target.capabilities?.supportsResume).toBe(true);
+    // Every case keeps its wire transcript, and the record is what `report` accepts.
+    for (const c of r.cases) expect(c.transcript.length, c.id).toBeGreaterThan(0);
+    expect(parseResults(JSON.stringify(r), 'suite results').kind).toBe('conform');
+  }, 240_000);
+});
