@@ -30,7 +30,7 @@ describe('close', () => {
   });
   afterAll(() => t.stop());
 
-  it('[CLS-1] drain: everything visible, final INDEXED, STATE_CLOSED, then OK', async () => {
+  it('[CLS-1][CLS-7] drain: everything visible, final INDEXED, STATE_CLOSED reporting the drained state, then OK', async () => {
     const s = await TestStream.init(t.client, { indexAcks: true });
     for (let i = 1; i <= 30; i++) s.send(i, episode(12_000 + i));
     s.rs.close(true, 30n);
@@ -38,6 +38,11 @@ describe('close', () => {
     expect(end.code).toBe(status.OK);
     const k = kinds(s);
     expect(k.slice(-2)).toEqual(['I30', 'CLOSED']);
+    expect(s.statuses().at(-1)).toMatchObject({
+      state: StreamState.CLOSED,
+      lastAcceptedSequence: 30n,
+      indexedThroughSequence: 30n,
+    });
     for (let i = 1; i <= 30; i++) {
       expect((await recall(t.client, episode(12_000 + i).embedding, 1)).results[0]?.id).toBe(
         `ep-${12_000 + i}`,
