@@ -18,8 +18,6 @@ export interface Connection {
   credentials: grpc.ChannelCredentials;
   /** Sent with every call; pass `metadata.clone()` when a callee may modify it. */
   metadata: grpc.Metadata;
-  /** For logs and reports: the transport and the header names, never a header value or token. */
-  summary: string;
 }
 
 const HEADER_KEY = /^[0-9a-z_.-]+$/;
@@ -27,11 +25,9 @@ const HEADER_VALUE = /^[\x20-\x7e]*$/;
 
 export function connectionFromFlags(flags: ConnectionFlags): Connection {
   const metadata = new grpc.Metadata();
-  const names: string[] = [];
   for (const pair of flags.header ?? []) {
     const [key, value] = parseHeader(pair);
     metadata.add(key, value);
-    names.push(key);
   }
   if (flags.tokenFile) {
     if (metadata.get('authorization').length > 0) {
@@ -40,27 +36,18 @@ export function connectionFromFlags(flags: ConnectionFlags): Connection {
       );
     }
     metadata.set('authorization', `Bearer ${readToken(flags.tokenFile)}`);
-    names.push('authorization (from --token-file)');
   }
-  const { credentials, transport } = channelCredentials(flags);
-  const headers = names.length > 0 ? `, headers: ${names.join(', ')}` : '';
-  return { credentials, metadata, summary: `${transport}${headers}` };
+  return { credentials: channelCredentials(flags), metadata };
 }
 
-function channelCredentials(flags: ConnectionFlags): {
-  credentials: grpc.ChannelCredentials;
-  transport: string;
-} {
+function channelCredentials(flags: ConnectionFlags): grpc.ChannelCredentials {
   const wantsTls = flags.tls === true || flags.tlsCa !== undefined;
   if (flags.insecure && wantsTls) {
     throw new UserError('--insecure (plaintext) cannot be combined with --tls or --tls-ca; choose one');
   }
-  if (!wantsTls) return { credentials: grpc.credentials.createInsecure(), transport: 'plaintext' };
-  if (!flags.tlsCa) return { credentials: grpc.credentials.createSsl(), transport: 'TLS (system roots)' };
-  return {
-    credentials: grpc.credentials.createSsl(readFile(flags.tlsCa, '--tls-ca', 'a PEM CA certificate')),
-    transport: `TLS (CA ${flags.tlsCa})`,
-  };
+  if (!wantsTls) return grpc.credentials.createInsecure();
+  if (!flags.tlsCa) return grpc.credentials.createSsl();
+  return grpc.credentials.createSsl(readFile(flags.tlsCa, '--tls-ca', 'a PEM CA certificate'));
 }
 
 function parseHeader(pair: string): [string, string] {

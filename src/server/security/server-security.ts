@@ -15,27 +15,18 @@ export interface SecurityFlags {
 export interface ServerSecurity {
   credentials: grpc.ServerCredentials;
   interceptors: grpc.ServerInterceptor[];
-  /** One line for the startup log, e.g. "TLS, bearer tokens (3)"; never a token. */
-  summary: string;
 }
 
 /** No TLS, no tokens: the default of `serve`, for loopback and trusted networks. */
 export function plaintext(): ServerSecurity {
-  return {
-    credentials: grpc.ServerCredentials.createInsecure(),
-    interceptors: [],
-    summary: 'plaintext, no authentication',
-  };
+  return { credentials: grpc.ServerCredentials.createInsecure(), interceptors: [] };
 }
 
 export function serverSecurity(flags: SecurityFlags): ServerSecurity {
   const credentials = serverCredentials({ certPath: flags.tlsCert, keyPath: flags.tlsKey });
-  const tls = flags.tlsCert ? 'TLS' : 'plaintext';
-  if (!flags.authTokens) return { credentials, interceptors: [], summary: `${tls}, no authentication` };
-  const grants = loadAuthTokens(flags.authTokens);
+  if (!flags.authTokens) return { credentials, interceptors: [] };
   return {
     credentials,
-    interceptors: [authInterceptor(new TokenAuthorizer(grants))],
-    summary: `${tls}, bearer tokens (${grants.length})`,
+    interceptors: [authInterceptor(new TokenAuthorizer(loadAuthTokens(flags.authTokens)))],
   };
 }
