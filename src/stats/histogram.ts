@@ -45,16 +45,20 @@ export interface EncodedHistogram {
 export function summarize(h: Histogram): HistogramSummary {
   const count = h.totalCount;
   if (count === 0) return { count: 0, min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, p9999: 0, max: 0 };
+  // A percentile is reported as its bucket's highest equivalent value, which can
+  // lie above the largest value recorded: clamp so that p99.99 <= max always holds.
+  const max = h.maxValue;
+  const at = (p: number) => Math.min(h.getValueAtPercentile(p), max);
   return {
     count,
     min: h.minNonZeroValue,
     mean: h.mean,
-    p50: h.getValueAtPercentile(50),
-    p90: h.getValueAtPercentile(90),
-    p99: h.getValueAtPercentile(99),
-    p999: h.getValueAtPercentile(99.9),
-    p9999: h.getValueAtPercentile(99.99),
-    max: h.maxValue,
+    p50: at(50),
+    p90: at(90),
+    p99: at(99),
+    p999: at(99.9),
+    p9999: at(99.99),
+    max,
   };
 }
 
