@@ -240,6 +240,14 @@ export class SessionDriver {
 
   /** After a resume: everything up to the server's initial sequence was accepted, acks or not. */
   private resumedAt(initial: number): void {
+    if (initial < this.acceptedThrough || initial > this.firstSentThrough) {
+      // The server lost accepted observations, or claims ones never sent; the checker reports it.
+      this.fail(
+        `resume answered initial_sequence ${initial}, outside ${this.acceptedThrough} (last ACCEPTED) ` +
+          `to ${this.firstSentThrough} (last sent)`,
+      );
+      return;
+    }
     if (initial > this.acceptedThrough) {
       this.d.events.count(DriverCounter.settledByResume, initial - this.acceptedThrough);
       this.acceptThrough(initial);
@@ -282,7 +290,6 @@ export class SessionDriver {
     }
     this.d.events.count(DriverCounter.notOffered, notOffered);
     this.arrivalsDone = true;
-    this.dropFifo();
     this.done();
   }
 
@@ -312,7 +319,7 @@ export class SessionDriver {
   }
 
   private pump(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.failure) return;
     const now = this.d.clock.now();
     this.release(now);
     const stream = this.stream;
@@ -478,17 +485,31 @@ export class SessionDriver {
         this.pausedUntil = t + (retryAfterMs || DEFAULT_RETRY_AFTER_MS);
         break;
       case RejectReason.SEQUENCE_GAP:
-        this.rewind(Math.max(expected, this.acceptedThrough + 1));
+        // Resend from where the server expects, if that is a sequence it can expect.
+        if (expected > this.acceptedThrough && expected <= this.released + 1) this.rewind(expected);
+        else this.contradicted(seq, 'SEQUENCE_GAP', expected);
         break;
       case RejectReason.DUPLICATE_SEQUENCE:
-        // The server holds more than we saw acknowledged; continue where it expects.
-        if (expected - 1 > this.acceptedThrough) this.acceptThrough(Math.min(expected - 1, this.released));
-        this.rewind(Math.max(expected, this.acceptedThrough + 1));
+        // The server holds more than we saw acknowledged (acks lost): continue where it expects.
+        if (expected > this.acceptedThrough + 1 && expected <= this.released + 1) {
+          this.acceptThrough(expected - 1);
+          this.rewind(expected);
+        } else {
+          this.contradicted(seq, 'DUPLICATE_SEQUENCE', expected);
+        }
         break;
       default:
         // Invalid observation, space full, closing: retrying the same payload cannot help.
         this.fail(`observation ${seq} rejected with ${rejectReasonName[reason] ?? reason}`);
     }
+  }
+
+  /** The server's sequence view contradicts its own acks: retrying would loop, so the session stops. */
+  private contradicted(seq: number, reason: string, expected: number): void {
+    this.fail(
+      `observation ${seq} rejected ${reason} with expected sequence ${expected}, ` +
+        `but ${this.acceptedThrough} was the last ACCEPTED and ${this.released} the last due`,
+    );
   }
 
   private rewind(to: number): void {

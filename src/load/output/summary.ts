@@ -56,7 +56,9 @@ function counterLine(c: Record<string, number>): string {
     .map(([k, v]) => `${k.slice(9, -1)} ${v}`)
     .join(', ');
   return (
-    `offered ${n('offered')}, sent ${n('sent')} (retries ${n('retries')}), accepted ${n('accepted')}, ` +
+    `offered ${n('offered')}, sent ${n('sent')} (retries ${n('retries')}), accepted ${n('accepted')}` +
+    (n('settled_by_resume') ? ` (+${n('settled_by_resume')} whose ack a cut lost, settled by resume)` : '') +
+    ', ' +
     `rejected ${n('rejected')}${byReason ? ` (${byReason})` : ''}; late ${n('late_sends')}, ` +
     `held by window ${n('held_by_send_window')}, deferred ${n('deferred_sends')}`
   );
