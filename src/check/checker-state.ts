@@ -36,6 +36,8 @@ const SETTLED_KEPT = 1024;
 
 export class StreamState {
   readonly pending = new PendingSends();
+  /** Sends so far on this stream: the next send's position. */
+  sends = 0;
   /** Sequences recently settled on this stream, to tell a duplicate outcome from an unexpected ack. */
   private readonly settledSeqs: bigint[] = [];
   private readonly settledTimes: number[] = [];

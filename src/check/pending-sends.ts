@@ -5,12 +5,20 @@
 import type { SendIntent } from './history.js';
 
 export interface PendingSend {
+  /** Position in the stream's send order. */
+  n: number;
   seq: bigint;
   t: number;
   intent: SendIntent;
   episodeId: string;
   /** Sent after a close on the same stream: the only right outcome is SESSION_CLOSING. */
   afterClose: boolean;
+  /**
+   * Later outcomes (an ACCEPTED ack past it, an expected_sequence or INDEXED mark
+   * beyond it) said the server accepted it before its own ack came: its ack was
+   * overtaken. Its outcome, if it ever comes, must then be ACCEPTED.
+   */
+  presumedAccepted?: boolean;
   settled: boolean;
 }
 
@@ -49,6 +57,15 @@ export class PendingSends {
     }
     this.settle(p);
     return p;
+  }
+
+  /** The oldest outstanding 'normal' send with this sequence sent before position `before`, left in place. */
+  firstNormal(seq: bigint, before: number): PendingSend | undefined {
+    const held = this.bySeq.get(seq);
+    if (held === undefined) return undefined;
+    const fits = (p: PendingSend) => p.intent === 'normal' && p.n < before;
+    if (!Array.isArray(held)) return fits(held) ? held : undefined;
+    return held.find(fits);
   }
 
   /** The oldest outstanding send in send order, removed. */

@@ -60,6 +60,31 @@ describe('checker: property', () => {
     );
   });
 
+  it('finds exactly one out-of-order ACCEPTED ack when two adjacent ones are swapped', () => {
+    fc.assert(
+      fc.property(steps, fc.nat(), (script, pick) => {
+        const events = new HistorySimulation([true, true]).run(script);
+        const endedOk = new Set(
+          events.flatMap((e) => (e.type === 'stream-end' && e.code === 0 ? [e.stream] : [])),
+        );
+        /** The stream of an ACCEPTED ack on a stream that ends OK. */
+        const acceptedOn = (e: HistoryEvent | undefined): number | undefined =>
+          e?.type === 'ack' && e.status === 'ACCEPTED' && endedOk.has(e.stream) ? e.stream : undefined;
+        const pairs = events.flatMap((e, i) => {
+          const stream = acceptedOn(e);
+          return stream !== undefined && acceptedOn(events[i + 1]) === stream ? [i] : [];
+        });
+        fc.pre(pairs.length > 0);
+        const i = pairs[pick % pairs.length] as number;
+        const swapped = [...events];
+        [swapped[i], swapped[i + 1]] = [swapped[i + 1] as HistoryEvent, swapped[i] as HistoryEvent];
+        const report = checkHistory(swapped);
+        expect(report.findings.map((f) => [f.kind, f.count])).toEqual([['accepted-out-of-order', 1]]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('is deterministic: the same history gives the same report', () => {
     fc.assert(
       fc.property(steps, (script) => {

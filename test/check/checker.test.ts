@@ -115,7 +115,8 @@ describe('checker: bad histories, one per finding kind', () => {
 
   it('accepted-not-dense and wrong-reject-reason: a deliberate gap accepted (accept-gap)', () => {
     const h = new HistoryBuilder().open(1, 's1').send(1, 1n).accept(1, 1n);
-    h.send(1, 3n, 'gap').accept(1, 3n).end(1, 0);
+    // 2 is sent after the gap, so ACCEPTED 3 cannot have overtaken its ack.
+    h.send(1, 3n, 'gap').send(1, 2n).accept(1, 3n).reject(1, 2n, 'DUPLICATE_SEQUENCE', 4n).end(1, 0);
     const r = h.check();
     expect(kinds(r)).toEqual(['accepted-not-dense', 'wrong-reject-reason']);
     expect(r.findings[0]?.examples[0]?.note).toContain('sequence 2 skipped');
@@ -124,7 +125,30 @@ describe('checker: bad histories, one per finding kind', () => {
   it('accepted-out-of-order: acks reordered (reorder-acks)', () => {
     const h = new HistoryBuilder().open(1, 's1').send(1, 1n).send(1, 2n).send(1, 3n);
     h.accept(1, 1n).accept(1, 3n).accept(1, 2n).end(1, 0);
-    expect(kinds(h.check())).toEqual(['accepted-not-dense', 'accepted-out-of-order']);
+    const r = h.check();
+    expect(kinds(r)).toEqual(['accepted-out-of-order']);
+    expect(r.findings[0]?.examples[0]?.note).toBe('ACCEPTED 2 on stream 1 after 3 had been accepted');
+  });
+
+  it('silent-drop only, when later responses show the server accepted the unanswered sends', () => {
+    const h = new HistoryBuilder().open(1, 's1').send(1, 1n).send(1, 2n).send(1, 3n);
+    h.send(1, 9n, 'gap', 'g').send(1, 4n).send(1, 5n).send(1, 6n);
+    // 2 and 3 overtaken by an expected_sequence of 4, 5 by ACCEPTED 6, 7 by an INDEXED mark.
+    h.accept(1, 1n).reject(1, 9n, 'SEQUENCE_GAP', 4n).accept(1, 4n).accept(1, 6n);
+    h.send(1, 7n).indexed(1, 7n).end(1, 0);
+    const r = h.check();
+    expect(kinds(r)).toEqual(['silent-drop']);
+    expect(r.findings[0]?.examples.map((e) => e.seq)).toEqual(['2', '3', '5', '7']);
+  });
+
+  it('accepted-not-dense: an overtaken send whose own outcome is then a rejection', () => {
+    const h = new HistoryBuilder().open(1, 's1').send(1, 1n).send(1, 2n).send(1, 3n);
+    h.accept(1, 1n).accept(1, 3n).reject(1, 2n, 'DUPLICATE_SEQUENCE', 4n).end(1, 0);
+    const r = h.check();
+    expect(kinds(r)).toEqual(['accepted-not-dense']);
+    expect(r.findings[0]?.examples[0]?.note).toContain(
+      'whose own outcome then came: REJECTED DUPLICATE_SEQUENCE',
+    );
   });
 
   it('accepted-out-of-order: a deliberate duplicate accepted (index-twice)', () => {

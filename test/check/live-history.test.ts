@@ -113,10 +113,10 @@ describe('checker on live histories', () => {
   });
 
   const cases: Array<[string[], string[], CheckerOptions?]> = [
-    [['drop-silently'], ['silent-drop', 'accepted-not-dense']],
+    [['drop-silently'], ['silent-drop']],
     [['accept-gap'], ['accepted-not-dense', 'wrong-reject-reason']],
     [['index-twice'], ['accepted-out-of-order', 'wrong-reject-reason']],
-    [['reorder-acks'], ['accepted-not-dense', 'accepted-out-of-order']],
+    [['reorder-acks'], ['accepted-out-of-order']],
     [['lose-on-resume'], ['resume-lost-data']],
     [['slow-index'], ['staleness-over-bound'], { stalenessBoundMs: 200 }],
     // slow-index keeps the queue non-empty at the close, so skipping the drain shows.
