@@ -17,6 +17,9 @@ export type CommitStep = (batch: readonly IndexItem[], makeVisible: () => void) 
  */
 export type InsertStep = (batch: readonly IndexItem[], insertNow: () => void) => void;
 
+/** Batches handed to one worker at a time: the one it inserts and the next. */
+const BATCHES_PER_WORKER = 2;
+
 export class IndexPipeline {
   private idleWaiters: Array<() => void> = [];
   /** Observations made visible per second, smoothed; 0 until the first batch. */
@@ -48,10 +51,13 @@ export class IndexPipeline {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** Free workers first; then one batch queued behind each busy one, so no worker waits for a round trip. */
   private dispatch(): void {
-    for (const worker of this.workers.workers) {
-      if (this.queue.waiting === 0) return;
-      if (!worker.busy) this.run(worker, this.queue.take(batchSizeFor(this.queue.waiting)));
+    for (let inFlight = 0; inFlight < BATCHES_PER_WORKER; inFlight++) {
+      for (const worker of this.workers.workers) {
+        if (this.queue.waiting === 0) return;
+        if (worker.inFlight === inFlight) this.run(worker, this.queue.take(batchSizeFor(this.queue.waiting)));
+      }
     }
   }
 
@@ -65,12 +71,12 @@ export class IndexPipeline {
       spaces.push(item.space.id);
       labels.push(item.label);
     });
-    worker.busy = true;
+    worker.inFlight++;
     this.insertStep(batch, () => {
       // No catch: a failed insert would lose accepted observations, so it crashes the
       // process loudly (unhandled rejection) instead of going unnoticed.
       void worker.insert(spaces, labels, vectors).then(() => {
-        worker.busy = false;
+        worker.inFlight--;
         this.commit(batch, () => this.settle(batch));
         this.dispatch();
       });

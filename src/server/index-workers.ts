@@ -29,7 +29,8 @@ export class IndexWorker {
   private readonly replies = new Map<number, Reply>();
   private nextId = 0;
   private terminating = false;
-  busy = false;
+  /** Batches sent and not yet inserted. */
+  inFlight = 0;
 
   constructor(options: IndexWorkerOptions) {
     this.worker = new Worker(workerUrl(), { workerData: options });
