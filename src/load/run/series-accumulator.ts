@@ -1,8 +1,10 @@
 // The per-second series on the main thread: workers hand over their finished
 // seconds (additive deltas) and this adds them up, keeps running totals for the
 // progress display, and renders the SeriesPoint list of the results.
+
+import * as hdr from 'hdr-histogram-js';
 import type { SeriesPoint } from '../../report/results.js';
-import { decodeHistogram, encodeHistogram, type Histogram, newHistogram } from '../../stats/histogram.js';
+import { encodeHistogram, type Histogram, newHistogram } from '../../stats/histogram.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { phaseAt } from '../schedule/phases.js';
 import { worseState } from './server-state.js';
@@ -76,13 +78,13 @@ export class SeriesAccumulator {
         rejected += n;
       }
       if (s.ackLatency) {
-        const h = decodeHistogram(s.ackLatency);
+        const h = hdr.decodeFromCompressedBase64(s.ackLatency);
         x.ackLatency ??= newHistogram();
         x.ackLatency.add(h);
         this.totals.ackLatency.add(h);
       }
       if (s.staleness) {
-        const h = decodeHistogram(s.staleness);
+        const h = hdr.decodeFromCompressedBase64(s.staleness);
         x.staleness ??= newHistogram();
         x.staleness.add(h);
         this.totals.staleness.add(h);

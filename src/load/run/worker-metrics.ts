@@ -1,14 +1,10 @@
 // The metrics of one worker's sessions: HDR histograms for the run and per phase,
 // counters, and per-second buckets handed to the main thread as they complete.
 // Everything here merges by addition, so workers and shards combine exactly.
+
+import * as hdr from 'hdr-histogram-js';
 import type { StalenessSource } from '../../check/check-types.js';
-import {
-  type EncodedHistogram,
-  encodeHistogram,
-  type Histogram,
-  newHistogram,
-  recordMs,
-} from '../../stats/histogram.js';
+import { type Histogram, newHistogram, recordMs } from '../../stats/histogram.js';
 import type { DriverEvents, SendDelay } from '../driver/driver-events.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { phaseAt } from '../schedule/phases.js';
@@ -25,8 +21,12 @@ export interface SecondSnapshot {
   rejected: Record<string, number>;
   indexed: number;
   inFlight: number;
-  ackLatency?: EncodedHistogram;
-  staleness?: EncodedHistogram;
+  /**
+   * HdrHistogram compressed base64, without the summary an EncodedHistogram carries: the
+   * main thread only adds these up, and a summary per second would cost more than the rest.
+   */
+  ackLatency?: string;
+  staleness?: string;
   serverState: string;
 }
 
@@ -192,8 +192,8 @@ export class WorkerMetrics implements DriverEvents {
         inFlight: this.flushed.has(second) ? 0 : inFlight,
         serverState: b.state,
       };
-      if (b.ackLatency) snapshot.ackLatency = encodeHistogram(b.ackLatency);
-      if (b.staleness) snapshot.staleness = encodeHistogram(b.staleness);
+      if (b.ackLatency) snapshot.ackLatency = hdr.encodeIntoCompressedBase64(b.ackLatency);
+      if (b.staleness) snapshot.staleness = hdr.encodeIntoCompressedBase64(b.staleness);
       out.push(snapshot);
       this.flushed.add(second);
       this.seconds.delete(second);
