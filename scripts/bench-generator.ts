@@ -7,6 +7,7 @@
 // Prints messages/s, the ratios (targets: bench/bare >= 0.9, bench/plain >= 1.8)
 // and CPU per 10k messages/s of the client process.
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -30,21 +31,36 @@ interface Figure {
   messages: number;
   seconds: number;
   cpuPercent: number;
+  /** The sink's CPU over the same span: near 100% means the sink, not the client, was the limit. */
+  sinkCpuPercent: number;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux; clock ticks of 10 ms). */
+function processCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 const rate = (f: Figure) => f.messages / f.seconds;
 
-/** Runs `body` and reports messages over wall time and the process's CPU over the same span. */
-async function measured(name: string, body: () => Promise<number>): Promise<Figure> {
+/** Runs `body` and reports messages over wall time and the CPU of both processes over the same span. */
+async function measured(name: string, sinkPid: number, body: () => Promise<number>): Promise<Figure> {
   const cpu = process.cpuUsage();
+  const sinkCpu = processCpuSeconds(sinkPid);
   const start = process.hrtime.bigint();
   const messages = await body();
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const used = process.cpuUsage(cpu);
-  return { name, messages, seconds, cpuPercent: ((used.user + used.system) / 1e6 / seconds) * 100 };
+  return {
+    name,
+    messages,
+    seconds,
+    cpuPercent: ((used.user + used.system) / 1e6 / seconds) * 100,
+    sinkCpuPercent: ((processCpuSeconds(sinkPid) - sinkCpu) / seconds) * 100,
+  };
 }
 
-function startSink(): Promise<{ address: string; stop: () => void }> {
+function startSink(): Promise<{ address: string; pid: number; stop: () => void }> {
   const file = fileURLToPath(new URL('./ack-sink-server.ts', import.meta.url));
   const child = fork(file, [String(DIM)], {
     execArgv: process.execArgv,
@@ -54,7 +70,8 @@ function startSink(): Promise<{ address: string; stop: () => void }> {
     child.stdout?.setEncoding('utf8');
     child.stdout?.on('data', (chunk: string) => {
       const m = /listening on (\S+)/.exec(chunk);
-      if (m) resolve({ address: m[1] as string, stop: () => child.kill('SIGTERM') });
+      if (m)
+        resolve({ address: m[1] as string, pid: child.pid as number, stop: () => child.kill('SIGTERM') });
     });
     child.on('exit', (code) => reject(new Error(`the sink exited with code ${code}`)));
   });
@@ -167,7 +184,7 @@ async function plain(address: string, embedding: Float32Array): Promise<number> 
  * bench's driver, offered more than it can send, so its figure is its own limit.
  * Measured from the run's origin to its end: worker start-up and connecting excluded.
  */
-async function benchDriver(address: string, offeredRate: number): Promise<Figure> {
+async function benchDriver(address: string, sinkPid: number, offeredRate: number): Promise<Figure> {
   const scenario = parseScenario(
     [
       'name: generator',
@@ -182,12 +199,14 @@ async function benchDriver(address: string, offeredRate: number): Promise<Figure
     'bench-generator.yaml',
   );
   let cpu = process.cpuUsage();
+  let sinkCpu = processCpuSeconds(sinkPid);
   const results = await runBench({
     scenario,
     target: address,
     workers: 1,
     onStart: () => {
       cpu = process.cpuUsage();
+      sinkCpu = processCpuSeconds(sinkPid);
     },
   });
   const used = process.cpuUsage(cpu);
@@ -197,18 +216,23 @@ async function benchDriver(address: string, offeredRate: number): Promise<Figure
     messages: results.counters.accepted ?? 0,
     seconds,
     cpuPercent: ((used.user + used.system) / 1e6 / seconds) * 100,
+    sinkCpuPercent: ((processCpuSeconds(sinkPid) - sinkCpu) / seconds) * 100,
   };
 }
 
 const sink = await startSink();
 try {
   const embedding = new EmbeddingSource(DIM, { kind: 'random', seed: 1 }, 0).next();
-  const bareFigure = await measured('bare pre-encoded grpc-js client', () => bare(sink.address, embedding));
-  const plainFigure = await measured('plain proto-loader client', () => plain(sink.address, embedding));
-  const benchFigure = await benchDriver(sink.address, rate(bareFigure) * 1.5);
+  const bareFigure = await measured('bare pre-encoded grpc-js client', sink.pid, () =>
+    bare(sink.address, embedding),
+  );
+  const plainFigure = await measured('plain proto-loader client', sink.pid, () =>
+    plain(sink.address, embedding),
+  );
+  const benchFigure = await benchDriver(sink.address, sink.pid, rate(bareFigure) * 1.5);
   const line = (f: Figure) =>
     `${f.name.padEnd(38)} ${rate(f).toFixed(0).padStart(8)} msgs/s   CPU ${f.cpuPercent.toFixed(0).padStart(3)}%   ` +
-    `${(f.cpuPercent / (rate(f) / 10_000)).toFixed(1).padStart(6)}% CPU per 10k msgs/s`;
+    `${(f.cpuPercent / (rate(f) / 10_000)).toFixed(1).padStart(6)}% CPU per 10k msgs/s   sink CPU ${f.sinkCpuPercent.toFixed(0)}%`;
   process.stdout.write(
     [
       `engram-stream generator benchmark: ${DIM}-d, one stream, ${WINDOW} in flight, ${SECONDS} s each, ack-only sink in its own process`,
