@@ -67,11 +67,10 @@ export function register(program: Command): void {
       }
       const workers = parseWorkers(flags.workers);
       const progress = createProgress(progressMode(flags.quiet ?? false), scenario);
-      const target = flags.target ?? scenario.target.address;
       const results = await runBench({
         scenario,
         shard,
-        ...(target ? { target } : {}),
+        ...(flags.target ? { target: flags.target } : {}),
         ...(workers !== undefined ? { workers } : {}),
         onProgress: (p) => progress.update(p),
       }).finally(() => progress.stop());

@@ -570,11 +570,12 @@ export class SessionDriver {
     if (!this.connected) return;
     this.d.events.count(DriverCounter.disconnects);
     this.connected = false;
-    // The cut stream's end is ours: mark it replaced before it ends.
+    // The cut stream's end is ours: mark it replaced before it ends, and cut it from this
+    // side first so its history records the client as the cause, also for a channel cut.
     const old = this.stream;
     this.stream = undefined;
+    old?.cut();
     if (cut === 'channel') this.d.channel.cut();
-    else old?.cut();
     this.faultTimers.push(setTimeout(() => void this.reconnect(), resumeAfterMs));
   }
 

@@ -38,7 +38,7 @@ export interface BenchProgress {
 
 export interface BenchOptions {
   scenario: Scenario;
-  /** host:port; absent: start the embedded reference server with the scenario's dim. */
+  /** host:port; absent: the scenario's target.address, else the embedded reference server. */
   target?: string;
   shard?: Shard;
   /** Worker threads; 0 runs the sessions on the main thread. Default: min(sessions, cores). */
@@ -63,10 +63,11 @@ const PROGRESS_MS = 1000;
 
 export async function runBench(o: BenchOptions): Promise<BenchResults> {
   const { scenario } = o;
-  const embedded: EmbeddedServer | undefined = o.target
+  const given = o.target ?? scenario.target.address;
+  const embedded: EmbeddedServer | undefined = given
     ? undefined
     : await startEmbeddedServer({ args: ['--dim', String(scenario.dim), ...scenario.target.serveArgs] });
-  const address = o.target ?? (embedded as EmbeddedServer).address;
+  const address = given ?? (embedded as EmbeddedServer).address;
   o.onTarget?.(address, embedded !== undefined);
   try {
     return await runAgainst(o, address, embedded !== undefined);
