@@ -46,6 +46,8 @@ export class StreamState {
   lastMark = 0n;
   initAsked = { resume: false, indexAcks: false };
   initAcked = false;
+  /** The session id the init ack gave; every ack on the stream must carry it (WIRE-5). */
+  sessionId: string | undefined;
   /** The first close on this stream (a repeated close is ignored, as the server ignores it). */
   closeSent: { drain: boolean } | undefined;
   ended = false;

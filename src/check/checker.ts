@@ -143,6 +143,7 @@ class HistoryChecker implements Checker {
     s.lastAccepted = e.initialSequence;
     s.current = st;
     st.initAcked = true;
+    st.sessionId = e.sessionId;
     s.indexAcks = st.initAsked.indexAcks && (e.capabilities?.supportsIndexAcks ?? true);
   }
 
@@ -219,6 +220,15 @@ class HistoryChecker implements Checker {
 
   private onAck(e: AckEvent): void {
     const st = this.stream(e.stream, e.session);
+    if (st.sessionId !== undefined && e.sessionId !== st.sessionId) {
+      this.counts.unexpectedAcks++;
+      this.findings.add('unexpected-ack', {
+        session: e.session,
+        seq: e.seq.toString(),
+        t: e.t,
+        note: `${e.status} ack on stream ${st.id} carries session_id '${e.sessionId}', but the stream's session is '${st.sessionId}'`,
+      });
+    }
     if (e.status === 'INDEXED') {
       this.onIndexed(st, e);
       return;

@@ -107,6 +107,15 @@ describe('checker: bad histories, one per finding kind', () => {
     expect(r.counts.unexpectedAcks).toBe(1);
   });
 
+  it("unexpected-ack: an ack that does not carry the stream's session id", () => {
+    const h = new HistoryBuilder().open(1, 's1').send(1, 1n).ack(1, 1n, 'ACCEPTED', '', 0n, 'other');
+    const r = h.end(1, 0).check();
+    expect(kinds(r)).toEqual(['unexpected-ack']);
+    expect(r.findings[0]?.examples[0]?.note).toBe(
+      "ACCEPTED ack on stream 1 carries session_id 'other', but the stream's session is 's1'",
+    );
+  });
+
   it('duplicate-outcome: a second outcome for one send', () => {
     const h = new HistoryBuilder().open(1, 's1').send(1, 1n).accept(1, 1n).reject(1, 1n, 'OVERLOADED');
     const r = h.check();

@@ -73,18 +73,19 @@ export class HistoryBuilder {
     status: 'ACCEPTED' | 'REJECTED' | 'INDEXED' | 'UNSPECIFIED',
     reason: string,
     expectedSequence: bigint,
+    /** The session id the server echoed; the stream's own by default. */
+    sessionId = this.session(stream),
   ): this {
-    const session = this.session(stream);
     return this.push({
       type: 'ack',
       stream,
-      session,
+      session: this.session(stream),
       seq,
       status,
       reason,
       expectedSequence,
       retryAfterMs: 0,
-      sessionId: session,
+      sessionId,
     });
   }
 
