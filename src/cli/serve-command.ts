@@ -1,5 +1,6 @@
 // `engram-stream serve`: flags -> ServerConfig -> startServer; prints the ready line
 // and stops gracefully on SIGTERM or SIGINT.
+import * as grpc from '@grpc/grpc-js';
 import type { Command } from 'commander';
 import { MUTANT_NAMES } from '../conform/mutant-names.js';
 import { componentsWithFaults } from '../server/faults/fault-registry.js';
@@ -67,6 +68,8 @@ export function register(program: Command): void {
       [] as string[],
     )
     .action(async (flags: ServeFlags & SecurityFlags & { fault: string[] }) => {
+      // grpc-js would also log a failed bind itself; the UserError says it once. GRPC_VERBOSITY still wins.
+      if (process.env.GRPC_VERBOSITY === undefined) grpc.setLogVerbosity(grpc.logVerbosity.NONE);
       const server = await startServer(
         serverConfigFromFlags(flags),
         componentsWithFaults(flags.fault),

@@ -37,8 +37,14 @@ export function readResults(file: string): Results {
 }
 
 function write(file: string, text: string, written: string[]): void {
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  writeFileSync(file, text);
+  try {
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    writeFileSync(file, text);
+  } catch (err) {
+    throw new UserError(
+      `cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; choose a writable path`,
+    );
+  }
   written.push(file);
 }
 

@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BenchResults } from '../../report/results.js';
+import { UserError } from '../../util/user-error.js';
 
 /** reports/bench-<scenario>-<UTC time>.json, e.g. reports/bench-smoke-20261127T191502Z.json */
 export function defaultResultsPath(r: BenchResults, dir = 'reports'): string {
@@ -11,8 +12,14 @@ export function defaultResultsPath(r: BenchResults, dir = 'reports'): string {
 }
 
 export function writeTextFile(file: string, text: string): void {
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  writeFileSync(file, text);
+  try {
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    writeFileSync(file, text);
+  } catch (err) {
+    throw new UserError(
+      `cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; choose a writable path`,
+    );
+  }
 }
 
 export function writeResults(file: string, r: BenchResults): void {
