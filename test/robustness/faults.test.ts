@@ -33,7 +33,7 @@ afterAll(async () => {
 describe('client faults', () => {
   it('[RES-4][RES-6][ACK-7] a client process killed mid-stream; a new process resumes: nothing lost, nothing twice', async () => {
     const total = 600;
-    const args = [server.address, 'faults-kill', 'killed-session', total, DIM, 1500];
+    const args = [server.address, 'faults-kill', 'killed-session', total, DIM, 300];
     const first = spawnChildClient(args);
     await first.acceptedAtLeast(200n);
     first.process.kill('SIGKILL');
@@ -110,7 +110,7 @@ describe('dead peers', () => {
     await s.initAck(10_000);
     proxy.setBlackHole(true);
     // Keepalive (500 ms + 500 ms) notices, the session detaches, the 1 s idle timeout expires it.
-    await new Promise((r) => setTimeout(r, 4000));
+    await new Promise((r) => setTimeout(r, 5000));
     const client = makeEngramClient(s2.address);
     const probe = RecordedStream.open(client, {
       stream: 2,
