@@ -5,7 +5,6 @@
 //   2. end-to-end indexed observations/s (flood, INDEXED covering the last one); ratio to 1
 //   3. P99 staleness at 70% of that rate (ACCEPTED ack to covering INDEXED ack)
 //   4. P99 ack latency at 1,000 observations/s
-import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { emptyEpisode } from '../src/protocol/messages.js';
 import { encodeEpisode } from '../src/protocol/observation-codec.js';
@@ -14,6 +13,7 @@ import type { HistogramSummary } from '../src/stats/histogram.js';
 import { startEmbeddedServer } from '../src/target/embedded-server.js';
 import { BenchStream, type StreamFigures } from './bench-serve/bench-stream.js';
 import { rawInsertRate } from './bench-serve/raw-hnsw-rate.js';
+import { cpuDelta, threadCpu } from './bench-serve/thread-cpu.js';
 
 const dim = Number(process.env.BENCH_DIM ?? 768);
 const m = 16;
@@ -40,12 +40,6 @@ function randomEpisodes(count: number, seed: number): Uint8Array[] {
   );
 }
 
-/** CPU seconds (user + system) of a process, from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 function ms(us: number): string {
   return `${(us / 1000).toFixed(2)} ms`;
 }
@@ -58,26 +52,34 @@ function verdict(ok: boolean): string {
   return ok ? 'MET' : 'MISSED';
 }
 
+interface PhaseResult {
+  figures: StreamFigures;
+  /** CPU seconds of the server's busiest thread (the index worker under load). */
+  indexThreadCpu: number;
+}
+
 async function phase(
   label: string,
   run: (stream: BenchStream) => Promise<StreamFigures>,
   client: ReturnType<typeof makeEngramClient>,
   serverPid: number,
   seed: number,
-): Promise<StreamFigures> {
+): Promise<PhaseResult> {
   const stream = new BenchStream(client, `bench_${label}`, `bench-${label}`, randomEpisodes(size, seed));
   await stream.init();
-  const cpuBefore = cpuSeconds(serverPid);
+  const serverBefore = threadCpu(serverPid);
   const clientBefore = process.cpuUsage();
   const figures = await run(stream);
+  const server = cpuDelta(serverBefore, threadCpu(serverPid));
   const clientCpu = process.cpuUsage(clientBefore);
   const seconds = figures.elapsedMs / 1000;
   console.log(
-    `  [${label}] ${seconds.toFixed(1)} s (sending ${(figures.sendMs / 1000).toFixed(1)} s); CPU server ${(cpuSeconds(serverPid) - cpuBefore).toFixed(1)} s, ` +
+    `  [${label}] ${seconds.toFixed(1)} s (sending ${(figures.sendMs / 1000).toFixed(1)} s); ` +
+      `CPU server ${server.total.toFixed(1)} s (busiest thread ${server.busiest.toFixed(1)} s), ` +
       `client ${((clientCpu.user + clientCpu.system) / 1e6).toFixed(1)} s; ` +
       `accepted ${figures.accepted}, rejected ${figures.rejected}`,
   );
-  return figures;
+  return { figures, indexThreadCpu: server.busiest };
 }
 
 console.log(
@@ -86,8 +88,14 @@ console.log(
     `load average ${loadavg()[0]?.toFixed(1)}`,
 );
 
-const raw = await rawInsertRate({ dim, m, efConstruction, count: size, workers, seed: 7 });
-console.log(`  [raw] hnswlib-node addPoint in ${workers} thread(s): ${raw.toFixed(0)} points/s`);
+const rawRun = await rawInsertRate({ dim, m, efConstruction, count: size, workers, seed: 7 });
+const raw = rawRun.perSecond;
+/** Points per CPU second of one insert thread: the rate with a whole core. */
+const rawPerCore = rawRun.perWorker / rawRun.busiestThreadCpu;
+console.log(
+  `  [raw] hnswlib-node addPoint in ${workers} thread(s): ${raw.toFixed(0)} points/s; ` +
+    `${rawPerCore.toFixed(0)} points per CPU second of a thread`,
+);
 
 const server = await startEmbeddedServer({
   args: [
@@ -108,12 +116,14 @@ const server = await startEmbeddedServer({
 const pid = server.process.pid as number;
 const client = makeEngramClient(server.address);
 try {
-  const flood = await phase('sustained', (s) => s.flood(size), client, pid, 11);
+  const floodPhase = await phase('sustained', (s) => s.flood(size), client, pid, 11);
+  const flood = floodPhase.figures;
   const sustained = (flood.accepted * 1000) / flood.elapsedMs;
   const ratio = sustained / raw;
   const rate70 = Math.round(sustained * 0.7);
-  const stale = await phase('staleness', (s) => s.paced(rate70, pacedSeconds), client, pid, 13);
-  const acks = await phase('acks', (s) => s.paced(1000, Math.min(pacedSeconds, 5)), client, pid, 17);
+  const stale = (await phase('staleness', (s) => s.paced(rate70, pacedSeconds), client, pid, 13)).figures;
+  const acks = (await phase('acks', (s) => s.paced(1000, Math.min(pacedSeconds, 5)), client, pid, 17))
+    .figures;
 
   console.log('');
   console.log(`raw hnswlib-node insert rate            ${raw.toFixed(0)} obs/s`);
@@ -128,6 +138,14 @@ try {
   console.log(
     `ack latency at 1000 obs/s, ${dim}-d      ${latencyLine(acks.ackLatency)}  ` +
       `target P99 < 2 ms: ${verdict(acks.ackLatency.p99 < 2000)}`,
+  );
+  // On a shared machine the wall-clock ratio also measures how much CPU each side got;
+  // per CPU second of the insert thread, it measures only what the server adds.
+  const e2ePerCore = flood.accepted / workers / floodPhase.indexThreadCpu;
+  console.log(
+    `  per CPU second of an insert thread: server ${e2ePerCore.toFixed(0)} obs, raw ${rawPerCore.toFixed(0)}: ` +
+      `ratio ${(e2ePerCore / rawPerCore).toFixed(2)}; the server's insert thread had ` +
+      `${((floodPhase.indexThreadCpu / (flood.elapsedMs / 1000)) * 100).toFixed(0)}% of a core during the flood`,
   );
   console.log(`  (from intended send times)           ${latencyLine(acks.ackLatencyFromIntended)}`);
   console.log(`  staleness while pacing 1000 obs/s     ${latencyLine(acks.staleness)}`);

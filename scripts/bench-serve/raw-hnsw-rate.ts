@@ -4,6 +4,7 @@
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
+import { cpuDelta, threadCpu } from './thread-cpu.js';
 
 export interface RawRateOptions {
   dim: number;
@@ -30,8 +31,16 @@ parentPort.once('message', () => {
 parentPort.postMessage('ready');
 `;
 
-/** Inserted points per second over all workers, wall clock from start to the last one done. */
-export async function rawInsertRate(o: RawRateOptions): Promise<number> {
+export interface RawRate {
+  /** Inserted points per second over all workers, wall clock from start to the last one done. */
+  perSecond: number;
+  /** CPU seconds of the busiest insert thread while inserting. */
+  busiestThreadCpu: number;
+  /** Points each worker inserted. */
+  perWorker: number;
+}
+
+export async function rawInsertRate(o: RawRateOptions): Promise<RawRate> {
   const hnswPath = createRequire(import.meta.url).resolve('hnswlib-node');
   const share = Math.ceil(o.count / o.workers);
   const workers = Array.from(
@@ -51,11 +60,13 @@ export async function rawInsertRate(o: RawRateOptions): Promise<number> {
   );
   const next = (w: Worker) => new Promise<void>((resolve) => w.once('message', () => resolve()));
   await Promise.all(workers.map(next));
+  const cpuBefore = threadCpu('self');
   const started = performance.now();
   const done = workers.map(next);
   for (const w of workers) w.postMessage('go');
   await Promise.all(done);
   const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuDelta(cpuBefore, threadCpu('self'));
   await Promise.all(workers.map((w) => w.terminate()));
-  return (share * o.workers) / seconds;
+  return { perSecond: (share * o.workers) / seconds, busiestThreadCpu: cpu.busiest, perWorker: share };
 }
