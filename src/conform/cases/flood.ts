@@ -33,7 +33,9 @@ export async function flood(
 ): Promise<FloodResult> {
   const cap = ctx.caps.queueCapacity;
   const limit = Math.min(Math.max(16 * cap, 4000), FLOOD_MAX);
-  const chunk = Math.max(64, cap);
+  // Big chunks offer fastest; a caller that reacts to the overload needs it noticed
+  // promptly, before hundreds more are in flight, so it gets small ones.
+  const chunk = onOverload ? Math.max(16, Math.floor(cap / 8)) : Math.max(64, cap);
   const pool: PreEncodedEpisode[] = [];
   for (let i = 0; i < POOL; i++) {
     const e = ctx.episodes.valid();

@@ -50,7 +50,7 @@ export const FLOW_CASES: ConformCase[] = [
   {
     id: 'flow.status-well-formed',
     category: 'flow',
-    clauses: ['FLOW-1', 'WIRE-4'],
+    clauses: ['FLOW-1', 'FLOW-2', 'WIRE-4'],
     requirement:
       'Every StreamStatus under load is well formed: state, depth <= capacity, pressure = depth/capacity, marks',
     acceptable: strictly('every status of a flood passes the FLOW-1 checks'),

@@ -11,7 +11,7 @@ export const SEQUENCE_CASES: ConformCase[] = [
   {
     id: 'sequence.happy-path',
     category: 'sequence',
-    clauses: ['SEQ-1', 'SEQ-2', 'ACK-1', 'ACK-2', 'ACK-3', 'WIRE-4', 'FLOW-11'],
+    clauses: ['SEQ-1', 'SEQ-2', 'ACK-1', 'ACK-2', 'ACK-3', 'WIRE-1', 'WIRE-4', 'FLOW-11'],
     requirement: '200 pipelined observations 1..200 are each ACCEPTED once, in order, echoing their sequence',
     acceptable: strictly(
       'ACCEPTED 1..200 in order; init hints (buffer size, batch size) are accepted or ignored',

@@ -14,7 +14,7 @@ export const SESSION_CASES: ConformCase[] = [
   {
     id: 'session.server-assigns-id',
     category: 'session',
-    clauses: ['SES-5', 'SES-8', 'WIRE-4'],
+    clauses: ['SES-5', 'SES-8', 'WIRE-2', 'WIRE-4'],
     requirement:
       'An init with an empty session_id gets a fresh server-assigned id, initial_sequence 0 and capabilities',
     acceptable: strictly(
