@@ -1,6 +1,7 @@
 // Where a SessionGroup runs: in a worker thread (the normal case, so sessions use
 // the cores the generator is given) or on the main thread (workers: 0, for small
-// runs and for tests that need the generator in their own process).
+// runs and for tests that need the generator in their own process). A host is
+// made first and opened later, so worker threads load while the target starts.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -10,6 +11,8 @@ import { type GroupReport, type GroupSpec, SessionGroup } from './session-group.
 import type { SecondSnapshot } from './worker-metrics.js';
 
 export interface GroupHost {
+  /** Builds the group's sessions and connects them (init). */
+  open(spec: GroupSpec): void;
   /** Resolves once every session is connected; rejects with TargetError when the target fails. */
   readonly ready: Promise<void>;
   run(epochOrigin: number): Promise<GroupReport>;
@@ -31,60 +34,70 @@ function workerUrl(): URL {
   return new URL('../../../dist/load/run/bench-worker.js', import.meta.url);
 }
 
-export function hostInWorker(spec: GroupSpec, onSeconds: OnSeconds): GroupHost {
-  const worker = new Worker(workerUrl(), { workerData: spec });
-  let onReport: ((r: GroupReport) => void) | undefined;
-  let onError: ((e: Error) => void) | undefined;
-  let readyResolve: () => void = () => {};
-  let readyReject: (e: Error) => void = () => {};
-  const ready = new Promise<void>((resolve, reject) => {
-    readyResolve = resolve;
-    readyReject = reject;
+function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: Error) => void } {
+  let resolve: (v: T) => void = () => {};
+  let reject: (e: Error) => void = () => {};
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
   });
+  // A failure is seen by whoever awaits; unobserved, it must not crash the process.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+export function hostInWorker(onSeconds: OnSeconds): GroupHost {
+  const worker = new Worker(workerUrl());
+  const ready = deferred<void>();
+  let report = deferred<GroupReport>();
+  let disposed = false;
   const fail = (e: Error) => {
-    readyReject(e);
-    onError?.(e);
+    ready.reject(e);
+    report.reject(e);
   };
   worker.on('message', (m: WorkerMessage) => {
-    if (m.type === 'ready') readyResolve();
+    if (m.type === 'ready') ready.resolve();
     else if (m.type === 'seconds') onSeconds(m.seconds);
-    else if (m.type === 'done') onReport?.(m.report);
+    else if (m.type === 'done') report.resolve(m.report);
     else fail(m.target ? new TargetError(m.message) : new Error(`bench worker failed: ${m.message}`));
   });
   worker.on('error', (e) => fail(new Error(`bench worker crashed: ${e.stack ?? e.message}`)));
   worker.on('exit', (code) => {
-    if (code !== 0) fail(new Error(`bench worker exited with code ${code}`));
+    if (code !== 0 && !disposed) fail(new Error(`bench worker exited with code ${code}`));
   });
   const post = (m: HostMessage) => worker.postMessage(m);
   return {
-    ready,
+    open: (spec) => post({ type: 'open', spec }),
+    ready: ready.promise,
     run(epochOrigin) {
-      return new Promise<GroupReport>((resolve, reject) => {
-        onReport = resolve;
-        onError = reject;
-        post({ type: 'start', epochOrigin });
-      });
+      report = deferred<GroupReport>();
+      post({ type: 'start', epochOrigin });
+      return report.promise;
     },
     stop: () => post({ type: 'stop' }),
     dispose: async () => {
+      disposed = true;
       await worker.terminate();
     },
   };
 }
 
-export function hostInProcess(spec: GroupSpec, onSeconds: OnSeconds): GroupHost {
-  const opened = SessionGroup.open(spec, onSeconds);
+export function hostInProcess(onSeconds: OnSeconds): GroupHost {
+  const opened = deferred<SessionGroup>();
   let stopRequested = false;
   return {
-    ready: opened.then(() => undefined),
+    open(spec) {
+      SessionGroup.open(spec, onSeconds).then(opened.resolve, opened.reject);
+    },
+    ready: opened.promise.then(() => undefined),
     async run(epochOrigin) {
-      const group = await opened;
+      const group = await opened.promise;
       if (stopRequested) group.stop();
       return group.run(epochOrigin);
     },
     stop() {
       stopRequested = true;
-      void opened.then(
+      void opened.promise.then(
         (g) => g.stop(),
         () => {},
       );

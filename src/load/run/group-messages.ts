@@ -1,5 +1,5 @@
 // Messages between the main thread and a bench worker thread.
-import type { GroupReport } from './session-group.js';
+import type { GroupReport, GroupSpec } from './session-group.js';
 import type { SecondSnapshot } from './worker-metrics.js';
 
 export type WorkerMessage =
@@ -9,4 +9,7 @@ export type WorkerMessage =
   /** `target`: the target failed (exit 2); otherwise a bug in the generator. */
   | { type: 'error'; message: string; target: boolean };
 
-export type HostMessage = { type: 'start'; epochOrigin: number } | { type: 'stop' };
+export type HostMessage =
+  | { type: 'open'; spec: GroupSpec }
+  | { type: 'start'; epochOrigin: number }
+  | { type: 'stop' };

@@ -24,7 +24,7 @@ import { type GroupHost, hostInProcess, hostInWorker } from './group-host.js';
 import { histogramStatMs, type MeasuredScope, metricLookup } from './metric-lookup.js';
 import { CpuMonitor } from './self-monitor.js';
 import { type LiveTotals, SeriesAccumulator } from './series-accumulator.js';
-import type { DriverTimings, GroupReport, GroupSpec } from './session-group.js';
+import type { DriverTimings, GroupReport } from './session-group.js';
 import { epochNow } from './start-clock.js';
 import { judgeRun } from './verdict.js';
 import { RUN_HISTOGRAMS, type RunHistogram, type Unavailable } from './worker-metrics.js';
@@ -63,21 +63,6 @@ const PROGRESS_MS = 1000;
 
 export async function runBench(o: BenchOptions): Promise<BenchResults> {
   const { scenario } = o;
-  const given = o.target ?? scenario.target.address;
-  const embedded: EmbeddedServer | undefined = given
-    ? undefined
-    : await startEmbeddedServer({ args: ['--dim', String(scenario.dim), ...scenario.target.serveArgs] });
-  const address = given ?? (embedded as EmbeddedServer).address;
-  o.onTarget?.(address, embedded !== undefined);
-  try {
-    return await runAgainst(o, address, embedded !== undefined);
-  } finally {
-    await embedded?.stop();
-  }
-}
-
-async function runAgainst(o: BenchOptions, address: string, embedded: boolean): Promise<BenchResults> {
-  const { scenario } = o;
   const shard = o.shard ?? WHOLE_RUN;
   const sessions = shardSessions(scenario.sessions, shard);
   if (sessions.length === 0) {
@@ -85,27 +70,57 @@ async function runAgainst(o: BenchOptions, address: string, embedded: boolean): 
       `--shard ${shard.index}/${shard.count}: the scenario has ${scenario.sessions} session(s), so this shard has none; use fewer shards`,
     );
   }
-  const cores = os.availableParallelism();
-  const workers = Math.min(o.workers ?? Math.min(sessions.length, cores), sessions.length);
-  const timings = { ...DEFAULT_TIMINGS, ...o.timings };
+  const workers = Math.min(
+    o.workers ?? Math.min(sessions.length, os.availableParallelism()),
+    sessions.length,
+  );
   const series = new SeriesAccumulator();
-  const groupCount = Math.max(1, workers);
-  const hosts: GroupHost[] = [];
-  for (let g = 0; g < groupCount; g++) {
-    const spec: GroupSpec = {
-      scenario,
-      target: address,
-      sessions: sessions.filter((_, i) => i % groupCount === g),
-      timings,
-    };
-    hosts.push(
-      workers === 0 ? hostInProcess(spec, (s) => series.add(s)) : hostInWorker(spec, (s) => series.add(s)),
-    );
+  // Worker threads load while the embedded server starts: both take a while.
+  const hosts: GroupHost[] = Array.from({ length: Math.max(1, workers) }, () =>
+    workers === 0 ? hostInProcess((s) => series.add(s)) : hostInWorker((s) => series.add(s)),
+  );
+  let embedded: EmbeddedServer | undefined;
+  try {
+    const given = o.target ?? scenario.target.address;
+    if (!given) {
+      embedded = await startEmbeddedServer({
+        args: ['--dim', String(scenario.dim), ...scenario.target.serveArgs],
+      });
+    }
+    const address = given ?? (embedded as EmbeddedServer).address;
+    o.onTarget?.(address, embedded !== undefined);
+    const timings = { ...DEFAULT_TIMINGS, ...o.timings };
+    hosts.forEach((h, g) => {
+      h.open({
+        scenario,
+        target: address,
+        sessions: sessions.filter((_, i) => i % hosts.length === g),
+        timings,
+      });
+    });
+    return await runAgainst(o, { address, embedded: embedded !== undefined, shard, hosts, series });
+  } catch (err) {
+    await Promise.all(hosts.map((h) => h.dispose()));
+    throw err;
+  } finally {
+    await embedded?.stop();
   }
+}
+
+interface RunSetup {
+  address: string;
+  embedded: boolean;
+  shard: Shard;
+  hosts: GroupHost[];
+  series: SeriesAccumulator;
+}
+
+async function runAgainst(o: BenchOptions, setup: RunSetup): Promise<BenchResults> {
+  const { scenario } = o;
+  const { address, embedded, shard, hosts, series } = setup;
   try {
     await Promise.all(hosts.map((h) => h.ready));
   } catch (err) {
-    await Promise.all(hosts.map((h) => h.dispose()));
     if (err instanceof TargetError) {
       throw new UserError(
         `cannot run sessions on ${address}: ${err.message}; check --target and that the server is up`,
@@ -139,9 +154,6 @@ async function runAgainst(o: BenchOptions, address: string, embedded: boolean): 
   let reports: GroupReport[];
   try {
     reports = await Promise.all(hosts.map((h) => h.run(epochOrigin)));
-  } catch (err) {
-    await Promise.all(hosts.map((h) => h.dispose()));
-    throw err;
   } finally {
     clearInterval(tick);
   }
@@ -168,8 +180,8 @@ async function runAgainst(o: BenchOptions, address: string, embedded: boolean): 
     loopLagP99Ms: Math.max(...reports.map((r) => r.loopLag.p99Ms)),
     loopLagMaxMs: Math.max(...reports.map((r) => r.loopLag.maxMs)),
     cpuPercent,
-    sendingThreads: groupCount,
-    cores,
+    sendingThreads: hosts.length,
+    cores: os.availableParallelism(),
     firstSends: counters.first_sends ?? 0,
     lateSends: counters.late_sends ?? 0,
     heldBySendWindow: counters.held_by_send_window ?? 0,
