@@ -39,8 +39,8 @@ export class StreamState {
   /** Sends so far on this stream: the next send's position. */
   sends = 0;
   /** Sequences recently settled on this stream, to tell a duplicate outcome from an unexpected ack. */
-  private readonly settledSeqs: bigint[] = [];
-  private readonly settledTimes: number[] = [];
+  private settledSeqs: bigint[] = [];
+  private settledTimes: number[] = [];
   private settledNext = 0;
   /** Last INDEXED mark on this stream. */
   lastMark = 0n;
@@ -50,7 +50,7 @@ export class StreamState {
   sessionId: string | undefined;
   /** The first close on this stream (a repeated close is ignored, as the server ignores it). */
   closeSent: { drain: boolean } | undefined;
-  ended = false;
+  isEnded = false;
 
   constructor(
     readonly id: StreamId,
@@ -64,6 +64,14 @@ export class StreamState {
     this.settledSeqs[this.settledNext] = seq;
     this.settledTimes[this.settledNext] = t;
     this.settledNext = (this.settledNext + 1) % SETTLED_KEPT;
+  }
+
+  /** Frees what only a live stream needs: a run with many reconnects keeps only small records of ended streams. */
+  markEnded(): void {
+    this.isEnded = true;
+    this.settledSeqs = [];
+    this.settledTimes = [];
+    this.settledNext = 0;
   }
 
   /** When the latest outcome for this sequence came, if it is among the remembered ones. */

@@ -488,7 +488,7 @@ class HistoryChecker implements Checker {
   private onStreamEnd(e: StreamEndEvent): void {
     const st = this.stream(e.stream, e.session);
     const s = st.session;
-    st.ended = true;
+    st.markEnded();
     s.streams.delete(st);
     const fencedAbort =
       e.code === GRPC_ABORTED && s.lastResumeStream !== undefined && s.lastResumeStream.ordinal > st.ordinal;
@@ -539,7 +539,7 @@ class HistoryChecker implements Checker {
     this.ended = true;
     for (const st of this.streams.values()) {
       const unanswered = st.pending.drain();
-      if (st.ended) this.counts.indeterminate += unanswered.length;
+      if (st.isEnded) this.counts.indeterminate += unanswered.length;
       else for (const p of unanswered) this.silentDrop(st, p, 'still unanswered when the history ended');
     }
     for (const s of this.sessions.values()) this.counts.indeterminate += s.indeterminate.size;
