@@ -1,8 +1,10 @@
 // The sessions one thread runs (a worker, or the main thread for a small run):
-// their drivers, one recall prober, the live checker fold and the metrics. The
-// history is never kept: every event goes straight into the checker.
-import type { CheckReport } from '../../check/check-types.js';
+// their drivers, one recall prober, the live checker fold (one checker per session)
+// and the metrics. The history is never kept: every event goes straight into the
+// checker of its session.
+import type { Checker } from '../../check/check-types.js';
 import { createChecker } from '../../check/checker.js';
+import type { SessionKey } from '../../check/history.js';
 import type { EncodedHistogram } from '../../stats/histogram.js';
 import { encodeHistogram } from '../../stats/histogram.js';
 import { EmbeddingSource, EpisodePool } from '../driver/episode-pool.js';
@@ -13,7 +15,7 @@ import type { Scenario } from '../scenario/scenario.js';
 import { createArrivals } from '../schedule/arrivals.js';
 import { resolveFaults } from '../schedule/faults.js';
 import { seededRandom } from '../schedule/seeded-random.js';
-import { type EncodedCheckReport, encodeCheckReport } from './check-merge.js';
+import { type EncodedCheckReport, encodeCheckReport, mergeCheckReports } from './check-merge.js';
 import { type LoopLag, LoopLagMonitor } from './self-monitor.js';
 import { StartClock } from './start-clock.js';
 import {
@@ -56,13 +58,18 @@ export interface GroupReport {
 /** Seconds are handed over soon after they end, so the live display lags little. */
 const SERIES_FLUSH_MS = 250;
 
+/** A session's name in the history and the results: its global index, the same in every shard. */
+function sessionKey(index: number): SessionKey {
+  return `s${index}`;
+}
+
 export class SessionGroup {
   private stopRequested = false;
 
   private constructor(
     private readonly clock: StartClock,
     private readonly metrics: WorkerMetrics,
-    private readonly checker: ReturnType<typeof createChecker>,
+    private readonly checkers: Map<SessionKey, Checker>,
     private readonly drivers: SessionDriver[],
     private readonly prober: RecallProber | undefined,
     private readonly proberChannel: SessionChannel | undefined,
@@ -73,10 +80,16 @@ export class SessionGroup {
   static async open(spec: GroupSpec, onSeconds: (s: SecondSnapshot[]) => void): Promise<SessionGroup> {
     const { scenario, timings } = spec;
     const metrics = new WorkerMetrics(scenario);
-    const checker = createChecker({
-      onStaleness: (ms, _session, _seq, t, source) => metrics.staleness(ms, t, source),
+    const checkers = new Map<SessionKey, Checker>(
+      spec.sessions.map((index) => [
+        sessionKey(index),
+        createChecker({ onStaleness: (ms, _session, _seq, t, source) => metrics.staleness(ms, t, source) }),
+      ]),
+    );
+    // Every event but the history's 'end' names its session.
+    const clock = new StartClock((e) => {
+      if (e.type !== 'end') checkers.get(e.session)?.observe(e);
     });
-    const clock = new StartClock((e) => checker.observe(e));
     const first = spec.sessions[0] ?? 0;
     const pool = new EpisodePool(new EmbeddingSource(scenario.dim, scenario.embeddings, first), `g${first}`);
     const proberChannel = scenario.probes.share > 0 ? new SessionChannel(spec.target) : undefined;
@@ -91,7 +104,7 @@ export class SessionGroup {
         .map((f) => ({ atMs: f.atMs, fault: f }));
       return new SessionDriver(
         {
-          session: `s${index}`,
+          session: sessionKey(index),
           memorySpaceId: scenario.memorySpaces[index % scenario.memorySpaces.length] as string,
           dim: scenario.dim,
           window: scenario.sendWindow,
@@ -114,7 +127,7 @@ export class SessionGroup {
         },
       );
     });
-    const group = new SessionGroup(clock, metrics, checker, drivers, prober, proberChannel, onSeconds);
+    const group = new SessionGroup(clock, metrics, checkers, drivers, prober, proberChannel, onSeconds);
     try {
       await Promise.all(drivers.map((d) => d.open()));
     } catch (err) {
@@ -141,8 +154,13 @@ export class SessionGroup {
     await this.prober?.idle();
     this.proberChannel?.close();
     clearInterval(flush);
-    this.checker.observe({ t: this.clock.now(), type: 'end' });
-    const check: CheckReport = this.checker.finish();
+    const end = this.clock.now();
+    const check = mergeCheckReports(
+      [...this.checkers.values()].map((c) => {
+        c.observe({ t: end, type: 'end' });
+        return encodeCheckReport(c.finish());
+      }),
+    );
     this.onSeconds(this.metrics.takeSeconds(Number.POSITIVE_INFINITY, 0));
     return {
       phases: this.metrics.phases.map((p) => ({
@@ -152,7 +170,7 @@ export class SessionGroup {
         counters: p.counters,
       })),
       counters: this.metrics.counters,
-      check: encodeCheckReport(check),
+      check,
       outcomes,
       unavailable: this.metrics.unavailableList,
       loopLag: lag.stop(),
