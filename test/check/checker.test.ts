@@ -79,6 +79,39 @@ describe('checker: good histories', () => {
   });
 });
 
+describe('checker: limits and large numbers', () => {
+  it('keeps sequences past 2^53 exact across a resume', () => {
+    const big = 2n ** 64n - 3n;
+    const h = new HistoryBuilder()
+      .open(1, 's1', { initial: big })
+      .send(1, big + 1n)
+      .accept(1, big + 1n);
+    h.send(1, big + 2n).end(1, 1, true);
+    h.open(2, 's1', { resume: true, claimed: big + 1n, initial: big + 2n })
+      .indexed(2, big + 2n)
+      .end(2, 0);
+    const r = h.check();
+    expect(r.findings).toEqual([]);
+    expect(r.counts.acceptedAckLost).toBe(1);
+  });
+
+  it('counts probes of sends that fell out of the probe window instead of judging them', () => {
+    const h = new HistoryBuilder().open(1, 's1', { indexAcks: false });
+    for (let s = 1n; s <= 3n; s++) h.send(1, s).accept(1, s);
+    h.end(1, 0).probe('s1', 1n, false).probe('s1', 3n, true);
+    const r = h.check({ probeWindow: 2 });
+    expect(r.findings).toEqual([]);
+    expect(r.counts).toMatchObject({ probes: 2, probesUnmatched: 1, probesFound: 1 });
+  });
+
+  it('counts accepted observations beyond the staleness backlog as untracked', () => {
+    const h = new HistoryBuilder().open(1, 's1').happy(1, 1n, 5n).end(1, 0);
+    const r = h.check({ maxStalenessBacklog: 2 });
+    expect(r.counts.stalenessUntracked).toBe(3);
+    expect(r.staleness.totalCount).toBe(2);
+  });
+});
+
 describe('checker: bad histories, one per finding kind', () => {
   it('silent-drop: a send without outcome on a stream that ended OK or stayed open', () => {
     const h = new HistoryBuilder().open(1, 's1').send(1, 1n).send(1, 2n).accept(1, 1n).end(1, 0);
