@@ -80,15 +80,21 @@ export class WorkerMetrics implements DriverEvents {
   readonly unavailableList: Unavailable[] = [];
   private readonly seconds = new Map<number, SecondBucket>();
   private readonly flushed = new Set<number>();
+  private phaseCache: { start: number; end: number; metrics: PhaseMetrics } | undefined;
 
   constructor(private readonly scenario: Scenario) {
     this.phases = scenario.phases.map(() => phaseMetrics());
   }
 
+  /** The phase a time belongs to; the last one found is remembered (events come in time order, mostly). */
   private phase(t: number): PhaseMetrics {
+    const c = this.phaseCache;
+    if (c && t >= c.start && t < c.end) return c.metrics;
     const p = phaseAt(this.scenario, t);
     const index = p ? p.index : t < 0 ? 0 : this.phases.length - 1;
-    return this.phases[index] as PhaseMetrics;
+    const metrics = this.phases[index] as PhaseMetrics;
+    if (p) this.phaseCache = { start: p.startMs, end: p.startMs + p.durationMs, metrics };
+    return metrics;
   }
 
   private countIn(p: PhaseMetrics, name: string, n = 1): void {
