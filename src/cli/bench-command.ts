@@ -67,9 +67,17 @@ export function register(program: Command): void {
       }
       const workers = parseWorkers(flags.workers);
       const progress = createProgress(progressMode(flags.quiet ?? false), scenario);
+      // Ctrl-C: finish what is in flight, stop the embedded server, write the results; twice: quit now.
+      const interrupt = new AbortController();
+      process.once('SIGINT', () => {
+        process.stderr.write('\nstopping: waiting for the outcomes in flight (Ctrl-C again to quit now)\n');
+        interrupt.abort();
+        process.once('SIGINT', () => process.exit(130));
+      });
       const results = await runBench({
         scenario,
         shard,
+        signal: interrupt.signal,
         ...(flags.target ? { target: flags.target } : {}),
         ...(workers !== undefined ? { workers } : {}),
         onProgress: (p) => progress.update(p),

@@ -46,6 +46,8 @@ export interface BenchOptions {
   timings?: Partial<DriverTimings>;
   /** About once a second while the run lasts. */
   onProgress?: (p: BenchProgress) => void;
+  /** Stops the run early (e.g. Ctrl-C): what is in flight still gets its outcome; the verdict cannot pass. */
+  signal?: AbortSignal;
   /** Once the target is known (the embedded server's address when started). */
   onTarget?: (address: string, embedded: boolean) => void;
   /** The run's origin as high-resolution epoch ms (performance.timeOrigin + performance.now()). */
@@ -140,22 +142,33 @@ async function runAgainst(o: BenchOptions, setup: RunSetup): Promise<BenchResult
     ),
   ];
   let abortedBy: string | undefined;
+  let interrupted = false;
+  const stopAll = (label: string) => {
+    markers.push({ t: epochNow() - epochOrigin, kind: 'abort', label });
+    for (const h of hosts) h.stop();
+  };
   const tick = setInterval(() => {
     const tMs = epochNow() - epochOrigin;
     o.onProgress?.({ tMs, phase: phaseAt(scenario, tMs), totals: series.totals });
-    if (abortedBy) return;
+    if (abortedBy || interrupted) return;
     const failed = liveAbortCheck(scenario, series.totals);
     if (failed) {
       abortedBy = failed.expression;
-      markers.push({ t: tMs, kind: 'abort', label: `${failed.expression} (actual ${failed.actual})` });
-      for (const h of hosts) h.stop();
+      stopAll(`${failed.expression} (actual ${failed.actual})`);
     }
   }, PROGRESS_MS);
+  const onInterrupt = () => {
+    interrupted = true;
+    stopAll('interrupted');
+  };
+  if (o.signal?.aborted) onInterrupt();
+  else o.signal?.addEventListener('abort', onInterrupt, { once: true });
   let reports: GroupReport[];
   try {
     reports = await Promise.all(hosts.map((h) => h.run(epochOrigin)));
   } finally {
     clearInterval(tick);
+    o.signal?.removeEventListener('abort', onInterrupt);
   }
   const durationMs = epochNow() - epochOrigin;
   const cpuPercent = cpu.percent();
@@ -165,7 +178,7 @@ async function runAgainst(o: BenchOptions, setup: RunSetup): Promise<BenchResult
   const runScope = runWide(
     phases.map((p) => p.scope),
     reports,
-    abortedBy ? durationMs : scenario.totalMs,
+    abortedBy || interrupted ? durationMs : scenario.totalMs,
   );
   const unavailable = mergeUnavailable(reports);
   const lookup = metricLookup({
@@ -191,6 +204,7 @@ async function runAgainst(o: BenchOptions, setup: RunSetup): Promise<BenchResult
     thresholds,
     health,
     ...(abortedBy ? { abortedBy } : {}),
+    interrupted,
   });
   const capabilities = reports.flatMap((r) => r.outcomes).find((x) => x.capabilities)?.capabilities;
   return {

@@ -1,7 +1,8 @@
 // The verdict of a bench run, in order: a correctness finding fails the run
-// whatever the load; a generator bottleneck makes it inconclusive (its figures
-// describe the generator); then failed thresholds fail it; a threshold that could
-// not be judged makes it inconclusive (an unmeasured SLO is never a pass).
+// whatever the load; an interrupted run or a generator bottleneck makes it
+// inconclusive (the schedule did not run, or the figures describe the generator);
+// then failed thresholds fail it; a threshold that could not be judged makes it
+// inconclusive (an unmeasured SLO is never a pass).
 import type { Finding, GeneratorHealth, ThresholdResult, Verdict } from '../../report/results.js';
 
 export interface VerdictInputs {
@@ -10,6 +11,8 @@ export interface VerdictInputs {
   health: GeneratorHealth;
   /** The threshold that aborted the run, if one did. */
   abortedBy?: string;
+  /** Stopped from outside before the schedule ended. */
+  interrupted?: boolean;
 }
 
 export function judgeRun(v: VerdictInputs): { verdict: Verdict; reasons: string[] } {
@@ -22,6 +25,12 @@ export function judgeRun(v: VerdictInputs): { verdict: Verdict; reasons: string[
     (t) => `threshold failed [${t.scope}]: ${t.expression} (actual ${t.actual})`,
   );
   if (v.abortedBy) thresholdReasons.unshift(`aborted: ${v.abortedBy} failed during the run`);
+  if (v.interrupted) {
+    return {
+      verdict: 'inconclusive',
+      reasons: ['interrupted before the schedule ended', ...thresholdReasons],
+    };
+  }
   if (v.health.bottleneck) {
     return {
       verdict: 'inconclusive',
