@@ -56,7 +56,7 @@ export interface CheckCounts {
   indeterminate: number;
   /** Sends whose ack was lost with a broken stream, settled as accepted by a resume. */
   acceptedAckLost: number;
-  /** Sends whose ack was lost with a broken stream, settled as not received by a resume. */
+  /** Sends whose ack was lost with a broken stream, settled by a resume as not accepted (above its initial_sequence, or deliberately bad). */
   notReceived: number;
   resumes: number;
   streamErrors: number;
