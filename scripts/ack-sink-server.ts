@@ -12,7 +12,7 @@ import { AckStatus, emptyAck, emptyStatus, StreamState } from '../src/protocol/m
 import { encodeObservationResponse } from '../src/protocol/observation-codec.js';
 import { OBSERVE_STREAM_PATH } from '../src/protocol/service-definition.js';
 import { WireReader } from '../src/protocol/wire-reader.js';
-import { WIRE_LEN, WIRE_VARINT } from '../src/protocol/wire-writer.js';
+import { WIRE_LEN, WIRE_VARINT, WireWriter } from '../src/protocol/wire-writer.js';
 
 export interface AckSinkOptions {
   dim: number;
@@ -58,26 +58,42 @@ const SINK_SERVICE: grpc.ServiceDefinition = {
     responseStream: true,
     requestSerialize: () => Buffer.alloc(0),
     requestDeserialize: peek,
-    responseSerialize: (m: ObservationResponse) => encodeObservationResponse(m),
+    // Acks come pre-encoded (ackFrame); the few other responses are encoded here.
+    responseSerialize: (m: ObservationResponse | Buffer) =>
+      Buffer.isBuffer(m) ? m : encodeObservationResponse(m),
     responseDeserialize: () => ({}),
     originalName: 'observeStream',
   },
 };
 
-function handle(call: grpc.ServerDuplexStream<Peeked, ObservationResponse>, o: AckSinkOptions): void {
+/** ObservationResponse.ack = { status: ACCEPTED }, encoded once. */
+const ACCEPTED_ACK = encodeObservationResponse({
+  result: { case: 'ack', ack: { ...emptyAck(), status: AckStatus.ACCEPTED } },
+  sessionId: '',
+  sequenceNumber: 0n,
+});
+
+/** An ACCEPTED ack for `seq`: the constant part, then the session id and the sequence. */
+function ackFrame(sessionId: Uint8Array, seq: bigint): Buffer {
+  const tail = new WireWriter(sessionId.length + 16).bytes(10, sessionId).uint64(11, seq).finish();
+  return Buffer.concat([ACCEPTED_ACK, tail]);
+}
+
+function handle(
+  call: grpc.ServerDuplexStream<Peeked, ObservationResponse | Buffer>,
+  o: AckSinkOptions,
+): void {
   let sessionId = '';
+  let sessionIdBytes = new Uint8Array(0);
   const ack = (seq: bigint) => {
     if (call.writableEnded || call.destroyed) return;
-    call.write({
-      result: { case: 'ack', ack: { ...emptyAck(), status: AckStatus.ACCEPTED } },
-      sessionId,
-      sequenceNumber: seq,
-    });
+    call.write(ackFrame(sessionIdBytes, seq));
     o.onAck?.(seq, performance.timeOrigin + performance.now());
   };
   call.on('data', (m: Peeked) => {
     if (m.op === 2) {
       sessionId = m.sessionId || randomUUID();
+      sessionIdBytes = new TextEncoder().encode(sessionId);
       call.write({
         result: {
           case: 'initAck',
@@ -128,7 +144,7 @@ export async function startAckSink(o: AckSinkOptions): Promise<AckSink> {
   const server = new grpc.Server();
   // RecallStream is not served: grpc-js answers it UNIMPLEMENTED, as a server without recall would.
   server.addService(SINK_SERVICE, {
-    ObserveStream: (call: grpc.ServerDuplexStream<Peeked, ObservationResponse>) => handle(call, o),
+    ObserveStream: (call: grpc.ServerDuplexStream<Peeked, ObservationResponse | Buffer>) => handle(call, o),
   });
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) =>
