@@ -9,10 +9,16 @@ import { loadScenario } from '../load/scenario/load-scenario.js';
 import { describeSchedule } from '../load/schedule/describe-schedule.js';
 import { parseShard, WHOLE_RUN } from '../load/schedule/shard.js';
 import { renderHtml } from '../report/html.js';
+import {
+  addConnectionOptions,
+  type ConnectionFlags,
+  connectionFlagsOf,
+  connectionFromFlags,
+} from '../target/connection-options.js';
 import { UserError } from '../util/user-error.js';
 import { ExitCode } from './exit-codes.js';
 
-interface BenchFlags {
+interface BenchFlags extends ConnectionFlags {
   target?: string;
   json?: string;
   html?: string;
@@ -41,7 +47,7 @@ function parseWorkers(text: string | undefined): number | undefined {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('bench')
     .description('Run a YAML load scenario against a server (default: the embedded reference server)')
     .argument('<file>', 'scenario file, e.g. scenarios/smoke.yaml')
@@ -66,6 +72,9 @@ export function register(program: Command): void {
         return;
       }
       const workers = parseWorkers(flags.workers);
+      // Read the TLS and token files now, so that a bad one is an error before the run.
+      const connection = connectionFlagsOf(flags);
+      connectionFromFlags(connection);
       const progress = createProgress(progressMode(flags.quiet ?? false), scenario);
       // Ctrl-C: finish what is in flight, stop the embedded server, write the results; twice: quit now.
       const interrupt = new AbortController();
@@ -80,6 +89,7 @@ export function register(program: Command): void {
         signal: interrupt.signal,
         ...(flags.target ? { target: flags.target } : {}),
         ...(workers !== undefined ? { workers } : {}),
+        connection,
         onProgress: (p) => progress.update(p),
       }).finally(() => progress.stop());
       const jsonPath = flags.json ?? defaultResultsPath(results);
@@ -88,4 +98,5 @@ export function register(program: Command): void {
       process.stdout.write(renderSummary(results, jsonPath));
       process.exitCode = VERDICT_EXIT[results.verdict];
     });
+  addConnectionOptions(command);
 }

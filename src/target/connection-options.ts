@@ -40,8 +40,18 @@ export function connectionFromFlags(flags: ConnectionFlags): Connection {
   return { credentials: channelCredentials(flags), metadata };
 }
 
+/** The connection flags alone, as plain data that can be handed to a worker thread. */
+export function connectionFlagsOf(flags: ConnectionFlags): ConnectionFlags {
+  const { tls, tlsCa, insecure, header, tokenFile } = flags;
+  return { tls, tlsCa, insecure, header, tokenFile };
+}
+
+export function usesTls(flags: ConnectionFlags): boolean {
+  return flags.tls === true || flags.tlsCa !== undefined;
+}
+
 function channelCredentials(flags: ConnectionFlags): grpc.ChannelCredentials {
-  const wantsTls = flags.tls === true || flags.tlsCa !== undefined;
+  const wantsTls = usesTls(flags);
   if (flags.insecure && wantsTls) {
     throw new UserError('--insecure (plaintext) cannot be combined with --tls or --tls-ca; choose one');
   }

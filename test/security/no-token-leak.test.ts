@@ -18,13 +18,14 @@ describe.skipIf(!hasOpenssl())('no token in output', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'engram-leak-'));
+    // 64-d: the dimension of scenarios/smoke.yaml.
     cert = makeSelfSignedCert(dir);
     writeFileSync(join(dir, 'tokens.txt'), `${TOKEN} *\n`);
     writeFileSync(join(dir, 'token'), `${TOKEN}\n`);
     server = await startEmbeddedServer({
       args: [
         '--dim',
-        '16',
+        '64',
         '--index-workers',
         '1',
         '--tls-cert',
@@ -65,6 +66,40 @@ describe.skipIf(!hasOpenssl())('no token in output', () => {
     ]);
     expect(run.stderr).not.toMatch(/internal error/);
     expect(run.code).toBe(0);
+    const everything = [
+      run.stdout,
+      run.stderr,
+      server.stderrTail(),
+      ...files.map((f) => readFileSync(f, 'utf8')),
+    ].join('\n');
+    expect(everything).not.toContain(TOKEN);
+    expect(everything).not.toContain(HEADER_VALUE);
+  }, 120_000);
+
+  it('bench with --token-file and --header: runs over TLS, and neither value is in its output or reports', async () => {
+    const files = ['b.json', 'b.html'].map((f) => join(dir, f));
+    const run = await runCli([
+      'bench',
+      'scenarios/smoke.yaml',
+      '--target',
+      server.address,
+      '--tls-ca',
+      cert.certPath,
+      '--token-file',
+      join(dir, 'token'),
+      '--header',
+      `x-tenant=${HEADER_VALUE}`,
+      '--quiet',
+      '--json',
+      files[0] as string,
+      '--html',
+      files[1] as string,
+    ]);
+    expect(run.stderr).not.toMatch(/^engram-stream:/m);
+    // Passed, or inconclusive on a loaded machine; never failed or a connection error.
+    expect([0, 3]).toContain(run.code);
+    const results = JSON.parse(readFileSync(files[0] as string, 'utf8')) as { target: { tls: boolean } };
+    expect(results.target.tls).toBe(true);
     const everything = [
       run.stdout,
       run.stderr,

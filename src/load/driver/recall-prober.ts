@@ -32,6 +32,8 @@ export class RecallProber {
     private readonly clock: RunClock,
     private readonly settings: ProbeSettings,
     private readonly events: DriverEvents,
+    /** Sent with every recall (--header, --token-file). */
+    private readonly metadata = new grpc.Metadata(),
   ) {}
 
   /** Starts polling for an observation that was just ACCEPTED. */
@@ -65,7 +67,7 @@ export class RecallProber {
       polls++;
       let results: RecallResponse['results'];
       try {
-        results = await recall(this.client, request);
+        results = await recall(this.client, request, this.metadata);
       } catch (err) {
         const code = (err as grpc.ServiceError).code;
         if (code === grpc.status.UNIMPLEMENTED) {
@@ -102,10 +104,14 @@ export class RecallProber {
   }
 }
 
-function recall(client: EngramClient, request: RecallRequest): Promise<RecallResponse['results']> {
+function recall(
+  client: EngramClient,
+  request: RecallRequest,
+  metadata: grpc.Metadata,
+): Promise<RecallResponse['results']> {
   return new Promise((resolve, reject) => {
     const results: RecallResponse['results'] = [];
-    const call = client.RecallStream(request);
+    const call = client.RecallStream(request, metadata.clone());
     call.on('data', (r: RecallResponse) => results.push(...(r.results ?? [])));
     call.on('error', reject);
     call.on('end', () => resolve(results));

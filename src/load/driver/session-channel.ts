@@ -2,6 +2,7 @@
 // fault) takes down exactly that session's connection, as a client crash would.
 import * as grpc from '@grpc/grpc-js';
 import { type EngramClient, makeEngramClient } from '../../protocol/service-definition.js';
+import type { Connection } from '../../target/connection-options.js';
 
 const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   // Without this, grpc-js shares one connection among clients of the same target.
@@ -11,12 +12,21 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
 export class SessionChannel {
   private current: EngramClient;
 
-  constructor(private readonly target: string) {
+  constructor(
+    private readonly target: string,
+    private readonly connection?: Connection,
+  ) {
     this.current = this.dial();
   }
 
   private dial(): EngramClient {
-    return makeEngramClient(this.target, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+    const credentials = this.connection?.credentials ?? grpc.credentials.createInsecure();
+    return makeEngramClient(this.target, credentials, CHANNEL_OPTIONS);
+  }
+
+  /** Metadata for a call (--header, --token-file): a fresh copy each time. */
+  metadata(): grpc.Metadata {
+    return this.connection?.metadata.clone() ?? new grpc.Metadata();
   }
 
   get client(): EngramClient {

@@ -192,6 +192,7 @@ export class SessionDriver {
       session: this.o.session,
       sink: this.d.sink,
       clock: this.d.clock,
+      metadata: this.d.channel.metadata(),
       onResponse: (r, t) => this.onResponse(stream, r, t),
     });
     this.stream = stream;

@@ -8,6 +8,7 @@ import { TOOL_VERSION } from '../../cli/version.js';
 import type { BenchResults, Marker, PhaseResult, ThresholdResult } from '../../report/results.js';
 import { RESULTS_SCHEMA_VERSION } from '../../report/results.js';
 import { decodeHistogram, encodeHistogram, type Histogram, newHistogram } from '../../stats/histogram.js';
+import { type ConnectionFlags, usesTls } from '../../target/connection-options.js';
 import { type EmbeddedServer, startEmbeddedServer } from '../../target/embedded-server.js';
 import { UserError } from '../../util/user-error.js';
 import { TargetError } from '../driver/session-driver.js';
@@ -40,6 +41,8 @@ export interface BenchOptions {
   scenario: Scenario;
   /** host:port; absent: the scenario's target.address, else the embedded reference server. */
   target?: string;
+  /** --tls, --tls-ca, --header, --token-file ...: how to dial the target. */
+  connection?: ConnectionFlags;
   shard?: Shard;
   /** Worker threads; 0 runs the sessions on the main thread. Default: min(sessions, cores). */
   workers?: number;
@@ -84,6 +87,11 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
   let embedded: EmbeddedServer | undefined;
   try {
     const given = o.target ?? scenario.target.address;
+    if (!given && o.connection && usesTls(o.connection)) {
+      throw new UserError(
+        '--tls and --tls-ca need a --target: the embedded reference server speaks plaintext',
+      );
+    }
     if (!given) {
       embedded = await startEmbeddedServer({
         args: ['--dim', String(scenario.dim), ...scenario.target.serveArgs],
@@ -96,6 +104,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
       h.open({
         scenario,
         target: address,
+        ...(o.connection ? { connection: o.connection } : {}),
         sessions: sessions.filter((_, i) => i % hosts.length === g),
         timings,
       });
@@ -216,7 +225,7 @@ async function runAgainst(o: BenchOptions, setup: RunSetup): Promise<BenchResult
     target: {
       address,
       embedded,
-      tls: false,
+      tls: o.connection ? usesTls(o.connection) : false,
       ...(capabilities ? { capabilities: { ...capabilities } as Record<string, number | boolean> } : {}),
     },
     environment: describeEnvironment(),

@@ -7,6 +7,7 @@ import { createChecker } from '../../check/checker.js';
 import type { SessionKey } from '../../check/history.js';
 import type { EncodedHistogram } from '../../stats/histogram.js';
 import { encodeHistogram } from '../../stats/histogram.js';
+import { type ConnectionFlags, connectionFromFlags } from '../../target/connection-options.js';
 import { EmbeddingSource, EpisodePool } from '../driver/episode-pool.js';
 import { RecallProber } from '../driver/recall-prober.js';
 import { SessionChannel } from '../driver/session-channel.js';
@@ -36,6 +37,8 @@ export interface DriverTimings {
 export interface GroupSpec {
   scenario: Scenario;
   target: string;
+  /** --tls, --tls-ca, --header, --token-file ... as plain data (it crosses to worker threads). */
+  connection?: ConnectionFlags;
   /** Global indices of the sessions this group runs. */
   sessions: number[];
   timings: DriverTimings;
@@ -92,9 +95,17 @@ export class SessionGroup {
     });
     const first = spec.sessions[0] ?? 0;
     const pool = new EpisodePool(new EmbeddingSource(scenario.dim, scenario.embeddings, first), `g${first}`);
-    const proberChannel = scenario.probes.share > 0 ? new SessionChannel(spec.target) : undefined;
+    const connection = spec.connection ? connectionFromFlags(spec.connection) : undefined;
+    const proberChannel = scenario.probes.share > 0 ? new SessionChannel(spec.target, connection) : undefined;
     const prober = proberChannel
-      ? new RecallProber(proberChannel.client, clock.sink, clock, scenario.probes, metrics)
+      ? new RecallProber(
+          proberChannel.client,
+          clock.sink,
+          clock,
+          scenario.probes,
+          metrics,
+          proberChannel.metadata(),
+        )
       : undefined;
     const faults = resolveFaults(scenario);
     let streamId = 0;
@@ -115,7 +126,7 @@ export class SessionGroup {
           ...timings,
         },
         {
-          channel: new SessionChannel(spec.target),
+          channel: new SessionChannel(spec.target, connection),
           sink: clock.sink,
           clock,
           pool,
