@@ -99,6 +99,16 @@ const cases: Case[] = [
     () => ['bench', 'scenarios/smoke.yaml', '--quiet', '--json', join(UNWRITABLE, 'b.json')],
     /cannot write .*b\.json: (ENOTDIR|EEXIST)/,
   ],
+  [
+    'bench: an unreadable CA file',
+    () => ['bench', 'scenarios/smoke.yaml', '--tls-ca', join(NO_DIR, 'ca.pem')],
+    /--tls-ca .*cannot read the file/,
+  ],
+  [
+    'bench: TLS without a target',
+    () => ['bench', 'scenarios/smoke.yaml', '--tls'],
+    /--tls and --tls-ca need a --target/,
+  ],
   // conform
   [
     'conform: an unreachable target',
