@@ -41,8 +41,6 @@ export interface ConformCase {
   needs?: readonly Feature[];
   /** gRPC codes this case provokes on purpose (the checker must not count them as stream errors). */
   provokes?: readonly number[];
-  /** The checker's staleness bound for this case's history, when the case judges staleness. */
-  stalenessBoundMs?: number;
   /** Whole-case budget before --timeout-scale (default 15 s). */
   budgetMs?: number;
   procedure(ctx: CaseContext): Promise<CaseVerdict>;

@@ -70,10 +70,9 @@ export async function runCase(c: ConformCase, env: CaseEnvironment): Promise<Cas
   const durationMs = performance.now() - started;
 
   const provoked = new Set(c.provokes ?? []);
-  const checker = createChecker({
-    ...(c.stalenessBoundMs === undefined ? {} : { stalenessBoundMs: c.stalenessBoundMs }),
-    isExpectedEnd: (e) => provoked.has(e.code),
-  });
+  // Staleness is judged by the cases that measure it (index.*), which know when the
+  // machine rather than the server was slow; the checker judges everything else.
+  const checker = createChecker({ isExpectedEnd: (e) => provoked.has(e.code) });
   for (const e of ctx.log.events) checker.observe(e);
   checker.observe({ t: ctx.clock.now(), type: 'end' });
   const findings = checker.finish().findings;

@@ -181,29 +181,8 @@ export const INDEX_CASES: ConformCase[] = [
     acceptable: strictly(`P99 < ${STALENESS_BOUND_MS} ms over 200 samples`),
     catches: ['slow-index'],
     needs: ['index-acks'],
-    stalenessBoundMs: STALENESS_BOUND_MS,
-    async procedure(ctx) {
-      const count = 200;
-      const { stream } = await ctx.start({ indexAcks: true });
-      const watch = stallWatch();
-      await sendPaced(ctx, stream, count, 100);
-      await stream.expectAcceptedRun(1n, BigInt(count));
-      const done = await ctx.log.waitFor(
-        (e): e is AckEvent => isIndexedAck(e) && e.stream === stream.id && e.seq >= BigInt(count),
-        ctx.scaled(10_000),
-      );
-      const stall = watch.stop();
-      if (!done)
-        return ctx.fail(
-          `INDEXED through ${count} within 10 s`,
-          `marks: ${stream.indexedMarks().join(', ') || 'none'}`,
-        );
-      const samples = stalenessSamples(stream);
-      await drainClose(ctx, stream, BigInt(count));
-      if (samples.length < MIN_SAMPLES)
-        return inconclusive(`only ${samples.length} staleness samples (need ${MIN_SAMPLES})`);
-      return judgeP99(ctx, stream, samples, STALENESS_BOUND_MS, stall, `${samples.length} samples at 100/s`);
-    },
+    budgetMs: 40_000,
+    procedure: (ctx) => untilConclusive(ctx, measureIndexedStaleness),
   },
   {
     id: 'index.read-your-writes',
@@ -214,44 +193,92 @@ export const INDEX_CASES: ConformCase[] = [
       `P99 of ACCEPTED-to-found < ${STALENESS_BOUND_MS} ms + 10 ms poll resolution over 100 probes at 50/s`,
     ),
     catches: ['slow-index'],
-    stalenessBoundMs: STALENESS_BOUND_MS + 10,
-    async procedure(ctx) {
-      const count = 100;
-      const interval = 10;
-      const { stream } = await ctx.start();
-      const delays: number[] = [];
-      const probes: Promise<void>[] = [];
-      const watch = stallWatch();
-      await sendPaced(ctx, stream, count, 50, (s) => {
-        probes.push(
-          (async () => {
-            const accepted = await ctx.log.waitFor(
-              (e): e is AckEvent => isOutcomeAck(e) && e.stream === stream.id && e.seq === s.seq,
-              ctx.answerMs,
-            );
-            if (accepted?.event.status !== 'ACCEPTED') return;
-            const p = await ctx.probe('a', s.seq, s.episode, ctx.space, {
-              timeoutMs: ctx.scaled(2000),
-              intervalMs: interval,
-            });
-            if (p.found) delays.push(ctx.clock.now() - accepted.event.t);
-          })(),
-        );
-      });
-      await Promise.all(probes);
-      const stall = watch.stop();
-      await drainClose(ctx, stream, BigInt(count));
-      const lost = count - delays.length;
-      if (lost > 0)
-        return ctx.fail(
-          'every observation ACCEPTED and found by recall within 2 s',
-          `${lost} of ${count} were not`,
-        );
-      const how = `${count} probes at 50/s, polled every ${interval} ms`;
-      return judgeP99(ctx, stream, delays, STALENESS_BOUND_MS + interval, stall, how);
-    },
+    budgetMs: 40_000,
+    procedure: (ctx) => untilConclusive(ctx, measureReadYourWrites),
   },
 ];
+
+/** Measurements a starved machine made inconclusive are taken again, up to this many in all. */
+const ATTEMPTS = 3;
+
+/**
+ * Runs a timed measurement again while it is inconclusive: an inconclusive attempt
+ * is no evidence either way, so a fresh one is fair. A failure is final.
+ */
+async function untilConclusive(
+  ctx: CaseContext,
+  measure: (ctx: CaseContext, session: string) => Promise<CaseVerdict>,
+): Promise<CaseVerdict> {
+  for (let attempt = 1; ; attempt++) {
+    const v = await measure(ctx, `attempt-${attempt}`);
+    if (v.kind !== 'inconclusive' || attempt === ATTEMPTS) return v;
+    ctx.note(`attempt ${attempt} was inconclusive (${v.reason}); measuring again`);
+  }
+}
+
+/** IDX-5 from INDEXED acks: 200 observations at 100/s, ACCEPTED to covering INDEXED. */
+async function measureIndexedStaleness(ctx: CaseContext, session: string): Promise<CaseVerdict> {
+  const count = 200;
+  const { stream } = await ctx.start({ session, indexAcks: true });
+  const watch = stallWatch();
+  await sendPaced(ctx, stream, count, 100);
+  await stream.expectAcceptedRun(1n, BigInt(count));
+  const done = await ctx.log.waitFor(
+    (e): e is AckEvent => isIndexedAck(e) && e.stream === stream.id && e.seq >= BigInt(count),
+    ctx.scaled(10_000),
+  );
+  const stall = watch.stop();
+  if (!done) {
+    return ctx.fail(
+      `INDEXED through ${count} within 10 s`,
+      `marks: ${stream.indexedMarks().join(', ') || 'none'}`,
+    );
+  }
+  const samples = stalenessSamples(stream);
+  await drainClose(ctx, stream, BigInt(count));
+  if (samples.length < MIN_SAMPLES) {
+    return inconclusive(`only ${samples.length} staleness samples (need ${MIN_SAMPLES})`);
+  }
+  return judgeP99(ctx, stream, samples, STALENESS_BOUND_MS, stall, `${samples.length} samples at 100/s`);
+}
+
+/** IDX-5 by read-your-writes: 100 observations at 50/s, each polled by recall every 10 ms from its ACCEPTED ack. */
+async function measureReadYourWrites(ctx: CaseContext, session: string): Promise<CaseVerdict> {
+  const count = 100;
+  const interval = 10;
+  const { stream } = await ctx.start({ session });
+  const delays: number[] = [];
+  const probes: Promise<void>[] = [];
+  const watch = stallWatch();
+  await sendPaced(ctx, stream, count, 50, (s) => {
+    probes.push(
+      (async () => {
+        const accepted = await ctx.log.waitFor(
+          (e): e is AckEvent => isOutcomeAck(e) && e.stream === stream.id && e.seq === s.seq,
+          ctx.answerMs,
+        );
+        if (accepted?.event.status !== 'ACCEPTED') return;
+        const p = await ctx.probe(session, s.seq, s.episode, ctx.space, {
+          timeoutMs: ctx.scaled(2000),
+          intervalMs: interval,
+        });
+        if (p.found) delays.push(ctx.clock.now() - accepted.event.t);
+      })(),
+    );
+  });
+  await Promise.all(probes);
+  const stall = watch.stop();
+  await drainClose(ctx, stream, BigInt(count));
+  const lost = count - delays.length;
+  if (lost > 0) {
+    return ctx.fail(
+      'every observation ACCEPTED and found by recall within 2 s',
+      `${lost} of ${count} were not`,
+    );
+  }
+  const how = `${count} probes at 50/s, polled every ${interval} ms`;
+  return judgeP99(ctx, stream, delays, STALENESS_BOUND_MS + interval, stall, how);
+}
 
 /**
  * P99 under the bound passes. Over it fails, unless the excess is explained by the
