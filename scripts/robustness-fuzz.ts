@@ -1,5 +1,6 @@
 // `npm run robustness:fuzz`: at least 100,000 random and mutated ObserveStream messages
-// and raw frames against a `serve` child process; prints the figures for
+// and raw frames, then 10,000 hostile RecallStream requests, against a `serve` child
+// process; prints the figures for
 // docs/reliability.md and exits 1 on any violation.
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { makeEngramClient } from '../src/protocol/service-definition.js';
@@ -7,6 +8,7 @@ import { startEmbeddedServer } from '../src/target/embedded-server.js';
 import { cleanClientRoundTrip } from '../test/robustness/clean-client.js';
 import { runFuzz } from '../test/robustness/fuzz-run.js';
 import { mib, residentBytes } from '../test/robustness/process-memory.js';
+import { fuzzRecall } from '../test/robustness/recall-fuzz.js';
 
 const streams = Number(process.env.FUZZ_STREAMS ?? 1000);
 const stepsPerStream = Number(process.env.FUZZ_STEPS ?? 100);
@@ -39,6 +41,14 @@ const report = await runFuzz({
   seed,
   endTimeoutMs: 15_000,
 });
+const recall = await fuzzRecall(clients[0] as (typeof clients)[0], {
+  dim: limits.dim,
+  spaces: ['fuzz-0', 'fuzz-1', 'no-such-space'],
+  calls: Number(process.env.FUZZ_RECALLS ?? 10_000),
+  parallel: 16,
+  seed,
+  timeoutMs: 15_000,
+});
 for (const c of clients) c.close();
 const rssAfter = residentBytes(pid);
 const alive = server.process.exitCode === null && server.process.signalCode === null;
@@ -59,6 +69,7 @@ console.log(`observation steps ${report.observationSteps}, acks ${report.acks}, 
 console.log(
   `stream ends: ${JSON.stringify(report.endCodes)}; resumed after a fatal frame: ${report.resumed}`,
 );
+console.log(`RecallStream: ${recall.calls} hostile requests, ends ${JSON.stringify(recall.endCodes)}`);
 console.log(`server alive after the run: ${alive}; RSS ${mib(rssBefore)} -> ${mib(rssAfter)}`);
 console.log(`clean client afterwards: ${JSON.stringify(clean)}`);
 console.log(
@@ -67,6 +78,7 @@ console.log(
     .map(([k, n]) => `${k}=${n}`)
     .join(', ')}`,
 );
-console.log(`violations: ${report.violations.length}`);
-for (const v of report.violations.slice(0, 20)) console.log(`  ${v}`);
-process.exitCode = report.violations.length === 0 && alive && clean?.recalled === 50 ? 0 : 1;
+const violations = [...report.violations, ...recall.violations];
+console.log(`violations: ${violations.length}`);
+for (const v of violations.slice(0, 20)) console.log(`  ${v}`);
+process.exitCode = violations.length === 0 && alive && clean?.recalled === 50 ? 0 : 1;

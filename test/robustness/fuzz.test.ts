@@ -6,6 +6,7 @@ import { makeEngramClient } from '../../src/protocol/service-definition.js';
 import { type EmbeddedServer, startEmbeddedServer } from '../../src/target/embedded-server.js';
 import { cleanClientRoundTrip } from './clean-client.js';
 import { runFuzz } from './fuzz-run.js';
+import { fuzzRecall } from './recall-fuzz.js';
 
 const limits = { dim: 8, maxTextBytes: 256, maxMessageBytes: 16 * 1024 };
 let server: EmbeddedServer;
@@ -55,6 +56,30 @@ describe('fuzzed ObserveStream input', () => {
     expect(await cleanClientRoundTrip(server.address, limits.dim, 20)).toEqual({
       accepted: 20,
       recalled: 20,
+    });
+  }, 120_000);
+
+  it('[REC-1] answers every hostile RecallStream request with a status and keeps serving', async () => {
+    const client = makeEngramClient(server.address);
+    const seeded = await cleanClientRoundTrip(server.address, limits.dim, 10, { space: 'recall-fuzz' });
+    expect(seeded.accepted).toBe(10);
+    const report = await fuzzRecall(client, {
+      dim: limits.dim,
+      spaces: ['recall-fuzz', 'fuzz-0', 'no-such-space'],
+      calls: 600,
+      parallel: 16,
+      seed: 20261127,
+      timeoutMs: 15_000,
+    });
+    client.close();
+    expect(report.violations).toEqual([]);
+    expect(report.calls).toBe(600);
+    expect(report.endCodes.OK).toBeGreaterThan(0);
+    expect(report.endCodes.INVALID_ARGUMENT).toBeGreaterThan(0);
+    expect(server.process.exitCode).toBeNull();
+    expect(await cleanClientRoundTrip(server.address, limits.dim, 10)).toEqual({
+      accepted: 10,
+      recalled: 10,
     });
   }, 120_000);
 });
