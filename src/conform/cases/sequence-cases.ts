@@ -114,6 +114,35 @@ export const SEQUENCE_CASES: ConformCase[] = [
     },
   },
   {
+    id: 'sequence.reordered-sends',
+    category: 'sequence',
+    clauses: ['SEQ-3', 'SEQ-5', 'ACK-2', 'ACK-3'],
+    requirement:
+      'Observations sent out of order (1, 3, 2, 4) are judged in arrival order: the early ones are gaps, resent they are ACCEPTED',
+    acceptable: strictly(
+      '1 ACCEPTED, 3 SEQUENCE_GAP (expected 2), 2 ACCEPTED, 4 SEQUENCE_GAP (expected 3); resent 3, 4 ACCEPTED',
+    ),
+    catches: ['accept-gap', 'end-stream-on-gap'],
+    async procedure(ctx) {
+      const { stream } = await ctx.start();
+      for (const [seq, intent] of [
+        [1n, 'normal'],
+        [3n, 'gap'],
+        [2n, 'normal'],
+        [4n, 'gap'],
+      ] as const) {
+        stream.send(seq, ctx.episodes.valid(), { intent });
+      }
+      await stream.expectAccepted(1n);
+      await stream.expectRejected(3n, 'SEQUENCE_GAP', 2n);
+      await stream.expectAccepted(2n);
+      await stream.expectRejected(4n, 'SEQUENCE_GAP', 3n);
+      await acceptRun(ctx, stream, 3n, 4n);
+      await drainClose(ctx, stream, 4n);
+      return behaved('as-specified');
+    },
+  },
+  {
     id: 'sequence.go-back-n',
     category: 'sequence',
     clauses: ['SEQ-5', 'SEQ-7', 'ACK-2'],
