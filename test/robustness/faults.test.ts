@@ -73,7 +73,7 @@ describe('client faults', () => {
       dim: DIM,
       total,
       window: 64,
-      rate: 3000,
+      rate: 1000,
       sink: (e: HistoryEvent) => checker.observe(e),
       clock: runClock(),
       streamId: () => streams++,
@@ -83,8 +83,10 @@ describe('client faults', () => {
     await proxy.close();
     const report = checker.finish();
     expect(result.accepted).toBe(BigInt(total));
-    expect(proxy.resets).toBeGreaterThan(0);
-    expect(result.resumes).toBeGreaterThan(0);
+    // The drain close that ended OK carried the final INDEXED mark over everything.
+    expect(result.indexed).toBe(BigInt(total));
+    expect(proxy.resets).toBeGreaterThan(1);
+    expect(result.resumes).toBeGreaterThan(1);
     expect(report.counts.silentDrops).toBe(0);
     expect(report.findings.filter((f) => f.severity === 'fail' && f.kind !== 'stream-error')).toEqual([]);
     const v = await checkExactlyOnce(direct, 'faults-reset', 'reset-session', total, DIM);
