@@ -95,6 +95,9 @@ export function register(program: Command): void {
         '--dim sets up the embedded server; with --target the server says its own dimension',
       );
     }
+    if (flags.maxElements !== undefined && flags.target === undefined) {
+      throw new UserError('--max-elements describes a --target; the embedded server has its own limit');
+    }
     const connection = connectionFromFlags(flags);
     const c = consoleChalk();
     const results = await runConformance({
