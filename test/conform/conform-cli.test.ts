@@ -64,13 +64,16 @@ describe('engram-stream conform', () => {
     ]);
   });
 
-  it('exits 2 for a bad --timeout-scale and for --dim with --target', () => {
+  it('exits 2 for a bad --timeout-scale, --dim with --target and --max-elements without it', () => {
     const scale = conformSync(['--timeout-scale', 'fast', '--case', 'sequence.happy-path']);
     expect(scale.status).toBe(2);
     expect(scale.stderr).toContain("--timeout-scale 'fast' is not a positive number");
     const dim = conformSync(['--target', '127.0.0.1:1', '--dim', '64']);
     expect(dim.status).toBe(2);
     expect(dim.stderr).toContain('--dim sets up the embedded server');
+    const limit = conformSync(['--max-elements', '100']);
+    expect(limit.status).toBe(2);
+    expect(limit.stderr).toContain('--max-elements describes a --target');
   });
 
   it('exits 2 when the target cannot be reached', () => {
@@ -86,9 +89,10 @@ describe('engram-stream conform', () => {
     expect(r.stderr).toContain('cannot open a session on 127.0.0.1:1');
   });
 
-  it('exits 0 against the embedded server, one plain line per case, and writes JSON and JUnit', async () => {
+  it('exits 0 against the embedded server, one plain line per case, and writes JSON, JUnit and HTML', async () => {
     const json = path.join(dir, 'pass.json');
     const junit = path.join(dir, 'pass.xml');
+    const html = path.join(dir, 'pass.html');
     const r = await conform([
       '--case',
       'sequence.gap-rejected,resume.after-cut',
@@ -96,6 +100,8 @@ describe('engram-stream conform', () => {
       json,
       '--junit',
       junit,
+      '--html',
+      html,
     ]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -109,6 +115,7 @@ describe('engram-stream conform', () => {
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toContain('classname="engram-stream.conform.sequence"');
     expect(xml).not.toContain('<failure');
+    expect(readFileSync(html, 'utf8')).toContain('sequence.gap-rejected');
   }, 120_000);
 
   describe('against a server that accepts gaps', () => {
