@@ -189,7 +189,7 @@ async function runAgainst(o: BenchOptions, setup: RunSetup): Promise<BenchResult
     reports,
     abortedBy || interrupted ? durationMs : scenario.totalMs,
   );
-  const unavailable = mergeUnavailable(reports);
+  const unavailable = mergeUnavailable(scenario, reports);
   const lookup = metricLookup({
     run: runScope,
     phases: new Map(phases.map((p) => [p.phase.name, p.scope])),
@@ -344,9 +344,19 @@ function failureCounters(reports: GroupReport[]): Record<string, number> {
   return { sessions: sessions.length, sessions_failed: sessions.filter((s) => s.failure).length };
 }
 
-function mergeUnavailable(reports: GroupReport[]): Unavailable[] {
+/** What the target could not give, once per metric, and what the scenario did not ask for. */
+function mergeUnavailable(scenario: Scenario, reports: GroupReport[]): Unavailable[] {
   const out: Unavailable[] = [];
-  for (const u of reports.flatMap((r) => r.unavailable)) {
+  const notAsked: Unavailable[] = [];
+  if (!scenario.indexAcks)
+    notAsked.push({ metric: 'staleness', why: 'not asked for: the scenario has indexAcks: false' });
+  if (scenario.probes.share === 0) {
+    notAsked.push({
+      metric: 'staleness_probe',
+      why: 'not asked for: the scenario has no probes (probes.share is 0)',
+    });
+  }
+  for (const u of [...reports.flatMap((r) => r.unavailable), ...notAsked]) {
     if (!out.some((x) => x.metric === u.metric)) out.push(u);
   }
   return out;
