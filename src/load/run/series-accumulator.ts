@@ -1,10 +1,17 @@
 // The per-second series on the main thread: workers hand over their finished
 // seconds (additive deltas) and this adds them up, keeps running totals for the
-// progress display, and renders the SeriesPoint list of the results.
+// progress display, and renders the SeriesPoint list of the results. Per-second
+// histograms stay compressed until the end: decoded, each would take ~100 KB, too
+// much for a soak of hours.
 
 import * as hdr from 'hdr-histogram-js';
 import type { SeriesPoint } from '../../report/results.js';
-import { encodeHistogram, type Histogram, newHistogram } from '../../stats/histogram.js';
+import {
+  type EncodedHistogram,
+  encodeHistogram,
+  type Histogram,
+  newHistogram,
+} from '../../stats/histogram.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { phaseAt } from '../schedule/phases.js';
 import { worseState } from './server-state.js';
@@ -17,8 +24,9 @@ interface Second {
   rejected: Record<string, number>;
   indexed: number;
   inFlight: number;
-  ackLatency: Histogram | undefined;
-  staleness: Histogram | undefined;
+  /** Compressed parts (one per worker that had samples in the second). */
+  ackLatency: string[];
+  staleness: string[];
   serverState: string;
 }
 
@@ -61,8 +69,8 @@ export class SeriesAccumulator {
           rejected: {},
           indexed: 0,
           inFlight: 0,
-          ackLatency: undefined,
-          staleness: undefined,
+          ackLatency: [],
+          staleness: [],
           serverState: 'UNSPECIFIED',
         };
         this.seconds.set(s.second, x);
@@ -78,16 +86,12 @@ export class SeriesAccumulator {
         rejected += n;
       }
       if (s.ackLatency) {
-        const h = hdr.decodeFromCompressedBase64(s.ackLatency);
-        x.ackLatency ??= newHistogram();
-        x.ackLatency.add(h);
-        this.totals.ackLatency.add(h);
+        x.ackLatency.push(s.ackLatency);
+        this.totals.ackLatency.add(hdr.decodeFromCompressedBase64(s.ackLatency));
       }
       if (s.staleness) {
-        const h = hdr.decodeFromCompressedBase64(s.staleness);
-        x.staleness ??= newHistogram();
-        x.staleness.add(h);
-        this.totals.staleness.add(h);
+        x.staleness.push(s.staleness);
+        this.totals.staleness.add(hdr.decodeFromCompressedBase64(s.staleness));
       }
       x.serverState = worseState(x.serverState, s.serverState);
       const t = this.totals;
@@ -108,7 +112,8 @@ export class SeriesAccumulator {
    * UNSPECIFIED means no state message came in that second.
    */
   points(scenario: Scenario, epochOrigin: number): SeriesPoint[] {
-    const last = Math.max(-1, ...this.seconds.keys());
+    let last = -1;
+    for (const second of this.seconds.keys()) last = Math.max(last, second);
     const out: SeriesPoint[] = [];
     for (let second = 0; second <= last; second++) {
       const x = this.seconds.get(second);
@@ -125,10 +130,16 @@ export class SeriesAccumulator {
         inFlight: x?.inFlight ?? 0,
         serverState: x?.serverState ?? 'UNSPECIFIED',
       };
-      if (x?.ackLatency) point.ackLatency = encodeHistogram(x.ackLatency);
-      if (x?.staleness) point.staleness = encodeHistogram(x.staleness);
+      if (x?.ackLatency.length) point.ackLatency = mergeParts(x.ackLatency);
+      if (x?.staleness.length) point.staleness = mergeParts(x.staleness);
       out.push(point);
     }
     return out;
   }
+}
+
+function mergeParts(parts: readonly string[]): EncodedHistogram {
+  const h = newHistogram();
+  for (const part of parts) h.add(hdr.decodeFromCompressedBase64(part));
+  return encodeHistogram(h);
 }
