@@ -43,7 +43,7 @@ export function renderMutantMatrix(cases: readonly MatrixCase[]): string {
 
 /**
  * Markdown with table cells trimmed and separator dashes shortened, so a matrix
- * compares equal to itself after the formatter (Biome) padded its columns.
+ * compares equal to itself after someone (or a formatter) aligned its columns.
  */
 export function normalizeTables(markdown: string): string {
   return markdown
