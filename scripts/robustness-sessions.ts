@@ -38,9 +38,21 @@ const active = await openSessions(fleet('active'), 'active', 1000);
 const ends = await Promise.all(active.map((s) => streamAndClose(s, 5, DIM)));
 const activeMs = clock.now() - t;
 
+// Expiry on time: each session detaches when its stream ends (between t0 and the last end)
+// and must be gone 2 s after that, not before.
+const t0 = clock.now();
 for (const s of idle) s.halfClose();
-await Promise.all(idle.map((s) => s.ended));
-await new Promise((r) => setTimeout(r, 4000));
+let lastEnd = 0;
+const ended = Promise.all(idle.map((s) => s.ended.then(() => (lastEnd = clock.now() - t0))));
+let firstGone: number | undefined;
+let allGone: number | undefined;
+while (allGone === undefined && clock.now() - t0 < 20_000) {
+  const { sessions } = await server.backlog();
+  if (firstGone === undefined && sessions < IDLE) firstGone = clock.now() - t0;
+  if (sessions === 0) allGone = clock.now() - t0;
+  await new Promise((r) => setTimeout(r, 20));
+}
+await ended;
 const after = await server.memory();
 const afterRss = rss();
 for (const c of clients) c.close();
@@ -63,7 +75,12 @@ console.log(`RSS: ${mib(baseRss)} -> ${mib(heldRss)}: ${perSession(baseRss, held
 console.log(
   `1,000 sessions x 5 observations + drain close over 50 channels: ${(activeMs / 1000).toFixed(1)} s, ${ends.filter((e) => e.code === 0).length} ended OK`,
 );
+const secs = (t: number | undefined) => (t === undefined ? 'never' : `${(t / 1000).toFixed(2)} s`);
 console.log(
-  `after the idle sessions detached and expired (2 s idle timeout): sessions left ${after.backlog.sessions}, heap ${mib(after.usage.heapUsed)}, RSS ${mib(afterRss)}`,
+  `idle timeout 2 s: streams half-closed at 0 s ended (sessions detached) by ${secs(lastEnd)}; ` +
+    `the first session expired at ${secs(firstGone)}, the last at ${secs(allGone)}`,
+);
+console.log(
+  `after the idle sessions expired: sessions left ${after.backlog.sessions}, heap ${mib(after.usage.heapUsed)}, RSS ${mib(afterRss)}`,
 );
 process.exitCode = after.backlog.sessions === 0 && ends.every((e) => e.code === 0) ? 0 : 1;

@@ -16,6 +16,8 @@ export interface ForkedServer {
   child: ChildProcess;
   /** Memory after two full collections, and what the server still holds. */
   memory(): Promise<ServerMemory>;
+  /** What the server still holds, without a collection. */
+  backlog(): Promise<Backlog>;
   stop(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export async function forkServer(overrides: Partial<ServerConfig>): Promise<Fork
     address,
     child,
     memory: () => request<ServerMemory>('memory'),
+    backlog: async () => (await request<{ backlog: Backlog }>('backlog')).backlog,
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));

@@ -15,6 +15,8 @@ process.on('message', async (m: { type: string }) => {
     gc?.();
     gc?.();
     send({ type: 'memory', usage: process.memoryUsage(), backlog: server.backlog() });
+  } else if (m.type === 'backlog') {
+    send({ type: 'backlog', backlog: server.backlog() });
   } else if (m.type === 'shutdown') {
     await server.shutdown();
     process.exit(0);
