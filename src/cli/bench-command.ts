@@ -2,7 +2,12 @@
 // results JSON (and HTML) -> exit code from the verdict.
 import type { Command } from 'commander';
 import { createProgress, progressMode } from '../load/output/progress.js';
-import { defaultResultsPath, writeResults, writeTextFile } from '../load/output/results-file.js';
+import {
+  defaultResultsPath,
+  ensureOutputDir,
+  writeResults,
+  writeTextFile,
+} from '../load/output/results-file.js';
 import { renderSummary } from '../load/output/summary.js';
 import { runBench } from '../load/run/run-bench.js';
 import { loadScenario } from '../load/scenario/load-scenario.js';
@@ -75,6 +80,7 @@ export function register(program: Command): void {
       // Read the TLS and token files now, so that a bad one is an error before the run.
       const connection = connectionFlagsOf(flags);
       connectionFromFlags(connection);
+      for (const file of [flags.json, flags.html]) if (file) ensureOutputDir(file);
       const progress = createProgress(progressMode(flags.quiet ?? false), scenario);
       // Ctrl-C: finish what is in flight, stop the embedded server, write the results; twice: quit now.
       const interrupt = new AbortController();

@@ -1,5 +1,5 @@
 // Where bench writes its results JSON (and the HTML beside it when asked).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BenchResults } from '../../report/results.js';
 import { UserError } from '../../util/user-error.js';
@@ -11,15 +11,29 @@ export function defaultResultsPath(r: BenchResults, dir = 'reports'): string {
   return path.join(dir, `bench-${r.scenario.name}${shard}-${stamp}.json`);
 }
 
-export function writeTextFile(file: string, text: string): void {
+/** Makes the file's folder, so that an unwritable path is an error before a run rather than after it. */
+export function ensureOutputDir(file: string): void {
   try {
-    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const dir = path.dirname(path.resolve(file));
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    throw cannotWrite(file, err);
+  }
+}
+
+export function writeTextFile(file: string, text: string): void {
+  ensureOutputDir(file);
+  try {
     writeFileSync(file, text);
   } catch (err) {
-    throw new UserError(
-      `cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; choose a writable path`,
-    );
+    throw cannotWrite(file, err);
   }
+}
+
+function cannotWrite(file: string, err: unknown): UserError {
+  const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+  return new UserError(`cannot write ${file}: ${why}; choose a writable path`);
 }
 
 export function writeResults(file: string, r: BenchResults): void {
