@@ -172,6 +172,32 @@ describe.skipIf(!hasOpenssl())('serve with TLS and bearer tokens', () => {
     expect(inA).not.toContain('cross-2');
   }, 30_000);
 
+  it('keeps the gRPC health service open without a token', async () => {
+    // grpc.health.v1.Health/Check with an empty request (the whole server); SERVING is field 1 = 1.
+    const Health = grpc.makeGenericClientConstructor(
+      {
+        Check: {
+          path: '/grpc.health.v1.Health/Check',
+          requestStream: false,
+          responseStream: false,
+          requestSerialize: () => Buffer.alloc(0),
+          requestDeserialize: (b: Buffer) => b,
+          responseSerialize: (b: Buffer) => b,
+          responseDeserialize: (b: Buffer) => b,
+        },
+      },
+      'Health',
+    );
+    const health = new Health(server.address, connections.none.credentials) as unknown as grpc.Client & {
+      Check(req: Buffer, cb: (err: grpc.ServiceError | null, res?: Buffer) => void): void;
+    };
+    const reply = await new Promise<Buffer | undefined>((resolve, reject) =>
+      health.Check(Buffer.alloc(0), (err, res) => (err ? reject(err) : resolve(res))),
+    );
+    health.close();
+    expect([...(reply ?? [])]).toEqual([0x08, 0x01]);
+  }, 30_000);
+
   it('never writes a token to its output', () => {
     const out = server.stderrTail();
     for (const token of Object.values(TOKENS)) expect(out).not.toContain(token);
