@@ -77,6 +77,7 @@ const cases: Case[] = [
     () => ['serve', '--port', '0', '--auth-tokens', file('tokens.txt', 'short space-a\n')],
     /tokens\.txt:1: the token must be at least 16/,
   ],
+  ['serve: an empty host', () => ['serve', '--host', ''], /--host: empty/],
   // bench
   ['bench: a missing scenario', () => ['bench', join(NO_DIR, 's.yaml')], /s\.yaml/],
   ['bench: a scenario that is not YAML', () => ['bench', file('bad.yaml', 'phases: [\n')], /bad\.yaml/],
@@ -108,6 +109,11 @@ const cases: Case[] = [
     'bench: TLS without a target',
     () => ['bench', 'scenarios/smoke.yaml', '--tls'],
     /--tls and --tls-ca need a --target/,
+  ],
+  [
+    'bench: a negative worker count',
+    () => ['bench', 'scenarios/smoke.yaml', '--workers', '-1'],
+    /--workers '-1'/,
   ],
   // conform
   [
@@ -146,6 +152,7 @@ const cases: Case[] = [
     () => ['conform', '--target', UNREACHABLE, '--token-file', join(NO_DIR, 'tok')],
     /--token-file .*cannot read the file/,
   ],
+  ['conform: a zero dimension', () => ['conform', '--dim', '0'], /--dim '0'/],
   // report
   ['report: a missing results file', () => ['report', join(NO_DIR, 'r.json')], /r\.json/],
   ['report: a results file that is not JSON', () => ['report', file('r.json', '{ nope')], /r\.json/],
@@ -153,6 +160,22 @@ const cases: Case[] = [
     'report: an unwritable output path',
     () => ['report', 'test/fixtures/bench-smoke.json', '--html', join(UNWRITABLE, 'r.html')],
     /cannot write .*r\.html/,
+  ],
+  [
+    'report: merging results of different kinds',
+    () => [
+      'report',
+      'test/fixtures/bench-smoke.json',
+      'test/fixtures/conform-mutant.json',
+      '--merge',
+      join(dir, 'm.json'),
+    ],
+    /holds conform results; only bench results of one scenario merge/,
+  ],
+  [
+    'report: an unwritable hgrm folder',
+    () => ['report', 'test/fixtures/bench-smoke.json', '--hgrm', join(UNWRITABLE, 'h')],
+    /cannot write .*\.hgrm/,
   ],
   [
     'report: a JSON file that is not results',
