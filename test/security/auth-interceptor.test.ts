@@ -138,6 +138,20 @@ describe('bearer-token interceptor', () => {
     expect(reached).toEqual(['space-a', 'space-a']);
   });
 
+  it('lets a stream that half-closes before any request reach its handler, which ends it', async () => {
+    const client = makeEngramClient(address);
+    const s = RecordedStream.open(client, {
+      stream: 1,
+      session: 'x',
+      sink: () => {},
+      clock: runClock(),
+      metadata: metadataWith(`Bearer ${A}`),
+    });
+    s.halfClose();
+    expect((await s.ended).code).toBe(grpc.status.OK);
+    client.close();
+  });
+
   it('checks RecallStream the same way', async () => {
     reached.length = 0;
     expect((await recall('space-a', metadataWith())).code).toBe(grpc.status.UNAUTHENTICATED);
