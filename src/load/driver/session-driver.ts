@@ -74,12 +74,6 @@ export class TargetError extends Error {
   override name = 'TargetError';
 }
 
-interface Pending {
-  intendedT: number;
-  episode: PreEncodedEpisode | ProbeEpisode;
-  probe: boolean;
-}
-
 type Kind = 'normal' | 'gap' | 'duplicate';
 
 interface Transmission {
@@ -101,9 +95,13 @@ export class SessionDriver {
   private failure: string | undefined;
   private stopped = false;
 
-  // Sequence bookkeeping; `pending[i]` belongs to sequence `base + i` (entries up to
-  // acceptedThrough are done and wait to be dropped).
-  private pending: Pending[] = [];
+  // Sequence bookkeeping: `intended[i]` and `episodes[i]` belong to sequence `base + i`
+  // (entries up to acceptedThrough are done and wait to be dropped). Parallel arrays, not an
+  // object per observation: a backlog of due sends must not burden the garbage collector.
+  private readonly intended: number[] = [];
+  private readonly episodes: PreEncodedEpisode[] = [];
+  /** Probed sequences not yet accepted, with their own episodes. */
+  private readonly probes = new Map<number, ProbeEpisode>();
   private base = 1;
   private released = 0;
   private nextSend = 1;
@@ -312,8 +310,14 @@ export class SessionDriver {
       this.released++;
       const probe =
         this.o.probeShare > 0 && this.d.prober !== undefined && this.probeRandom() < this.o.probeShare;
-      const episode = probe ? this.d.pool.probe(this.o.session, this.released) : this.d.pool.next();
-      this.pending.push({ intendedT, episode, probe });
+      if (probe) {
+        const episode = this.d.pool.probe(this.o.session, this.released);
+        this.probes.set(this.released, episode);
+        this.episodes.push(episode);
+      } else {
+        this.episodes.push(this.d.pool.next());
+      }
+      this.intended.push(intendedT);
       this.d.events.offered(intendedT);
       this.takeArrival();
     }
@@ -350,18 +354,18 @@ export class SessionDriver {
   }
 
   private transmit(stream: RecordedStream, seq: number, now: number): void {
-    const p = this.pending[seq - this.base] as Pending;
+    const intendedT = this.intended[seq - this.base] as number;
     const first = seq > this.firstSentThrough;
     let delay: SendDelay | undefined;
     if (first) {
       this.firstSentThrough = seq;
       if (seq <= this.windowHeldThrough) delay = 'window';
       else if (seq <= this.deferredThrough) delay = 'deferred';
-      else if (now - p.intendedT > this.o.lateBudgetMs) delay = 'late';
+      else if (now - intendedT > this.o.lateBudgetMs) delay = 'late';
     }
     this.fifo.push({ seq, kind: 'normal', epoch: this.epoch, sentT: now });
-    const ok = stream.send(BigInt(seq), p.episode, { intendedT: p.intendedT });
-    this.d.events.transmitted(now, p.intendedT, first, delay);
+    const ok = stream.send(BigInt(seq), this.episodes[seq - this.base] as PreEncodedEpisode, { intendedT });
+    this.d.events.transmitted(now, intendedT, first, delay);
     if (!ok) this.blockUntilDrained(stream);
   }
 
@@ -441,16 +445,16 @@ export class SessionDriver {
 
   private onAccepted(seq: number, tx: Transmission | undefined, t: number): void {
     if (tx?.kind !== 'normal' || seq <= this.acceptedThrough) return; // the checker reports it
-    const p = this.pending[seq - this.base] as Pending;
-    this.d.events.accepted(t, p.intendedT, tx.sentT);
+    this.d.events.accepted(t, this.intended[seq - this.base] as number, tx.sentT);
     if (this.window < this.o.window) this.window = Math.min(this.o.window, this.window + 1 / this.window);
-    if (p.probe && this.d.prober) {
+    const probe = this.probes.get(seq);
+    if (probe && this.d.prober) {
       this.d.prober.watch({
         session: this.o.session,
         seq: BigInt(seq),
         memorySpaceId: this.o.memorySpaceId,
         sessionId: this.sessionId,
-        episode: p.episode as ProbeEpisode,
+        episode: probe,
       });
     }
     this.acceptThrough(seq);
@@ -461,9 +465,15 @@ export class SessionDriver {
     // each time. An eighth of the array at least keeps the cost per ack constant, also when a
     // backlog behind them is large.
     const n = Math.min(seq, this.released) - this.base + 1;
-    if (n > 1024 && n * 8 > this.pending.length) {
-      this.pending.splice(0, n);
+    if (n > 1024 && n * 8 > this.intended.length) {
+      this.intended.splice(0, n);
+      this.episodes.splice(0, n);
       this.base += n;
+    }
+    // Probes are kept in sequence order: drop the accepted ones from the front.
+    for (const probed of this.probes.keys()) {
+      if (probed > seq) break;
+      this.probes.delete(probed);
     }
     this.acceptedThrough = seq;
     if (this.nextSend <= seq) this.nextSend = seq + 1;
