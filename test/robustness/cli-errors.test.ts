@@ -20,14 +20,28 @@ const UNWRITABLE = join(file('plain-file', 'x'), 'sub');
 /** 127.0.0.1:1 refuses at once: an unreachable target without leaving loopback. */
 const UNREACHABLE = '127.0.0.1:1';
 
-let busy: net.Server;
-let busyPort = 0;
+/** Loopback TCP servers that are not gRPC: one answers HTTP/1.1 and hangs up, one says nothing. */
+const servers: Record<'busy' | 'junk' | 'silent', { server: net.Server; port: number }> = {} as never;
 beforeAll(async () => {
-  busy = net.createServer();
-  await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
-  busyPort = (busy.address() as net.AddressInfo).port;
+  const listen = async (onConnection: (socket: net.Socket) => void) => {
+    const server = net.createServer((socket) => {
+      socket.on('error', () => {});
+      onConnection(socket);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { server, port: (server.address() as net.AddressInfo).port };
+  };
+  servers.busy = await listen(() => {});
+  servers.junk = await listen((socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+  servers.silent = await listen(() => {});
 });
-afterAll(() => busy.close());
+afterAll(() => {
+  for (const { server } of Object.values(servers)) {
+    server.close();
+    // The silent server's sockets stay open until the clients that opened them are gone.
+  }
+});
+const at = (name: keyof typeof servers) => `127.0.0.1:${servers[name].port}`;
 
 type Case = [string, () => string[], RegExp];
 
@@ -43,7 +57,7 @@ const cases: Case[] = [
     () => ['serve', '--session-idle-timeout', '5'],
     /--session-idle-timeout/,
   ],
-  ['serve: a port already in use', () => ['serve', '--port', String(busyPort)], /cannot listen on/],
+  ['serve: a port already in use', () => ['serve', '--port', String(servers.busy.port)], /cannot listen on/],
   [
     'serve: --tls-cert without --tls-key',
     () => ['serve', '--port', '0', '--tls-cert', file('c.pem', 'x')],
@@ -115,6 +129,16 @@ const cases: Case[] = [
     () => ['bench', 'scenarios/smoke.yaml', '--workers', '-1'],
     /--workers '-1'/,
   ],
+  [
+    'bench: a target that is not a gRPC server',
+    () => ['bench', 'scenarios/smoke.yaml', '--target', at('junk'), '--quiet'],
+    /cannot run sessions on .*Protocol error/,
+  ],
+  [
+    'bench: a target that accepts and says nothing',
+    () => ['bench', 'scenarios/smoke.yaml', '--target', at('silent'), '--quiet'],
+    /cannot run sessions on .*no init ack/,
+  ],
   // conform
   [
     'conform: an unreachable target',
@@ -153,6 +177,16 @@ const cases: Case[] = [
     /--token-file .*cannot read the file/,
   ],
   ['conform: a zero dimension', () => ['conform', '--dim', '0'], /--dim '0'/],
+  [
+    'conform: a target that is not a gRPC server',
+    () => ['conform', '--target', at('junk'), '--case', 'session.server-assigns-id'],
+    /cannot open a session on .*Protocol error/,
+  ],
+  [
+    'conform: a target that accepts and says nothing',
+    () => ['conform', '--target', at('silent'), '--case', 'session.server-assigns-id'],
+    /cannot open a session on .*no init ack/,
+  ],
   // report
   ['report: a missing results file', () => ['report', join(NO_DIR, 'r.json')], /r\.json/],
   ['report: a results file that is not JSON', () => ['report', file('r.json', '{ nope')], /r\.json/],
