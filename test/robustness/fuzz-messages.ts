@@ -26,7 +26,10 @@ export interface FuzzStep {
   request?: { seq: SeqKind; make: (seq: bigint) => ObservationRequest };
   bytes?: Buffer;
   cls: StepClass;
-  /** SES-7: names another session or space, which a server MAY answer by ending the stream. */
+  /**
+   * Names another session or space: a server MAY end the stream for it (SES-7), and with
+   * bearer tokens a space the token does not grant ends it with PERMISSION_DENIED.
+   */
   mayEnd?: boolean;
 }
 
@@ -297,9 +300,24 @@ function rawStep(space: string, session: string, limits: FuzzLimits): fc.Arbitra
       ]),
     }),
   ];
-  return fc
-    .oneof(...mutations)
-    .map(({ label, bytes }) => ({ label, bytes, cls: classify(bytes, limits.maxMessageBytes) }));
+  return fc.oneof(...mutations).map(({ label, bytes }) => ({
+    label,
+    bytes,
+    cls: classify(bytes, limits.maxMessageBytes),
+    mayEnd: namesOther(bytes, space, session),
+  }));
+}
+
+/** A flipped bit can turn the frame's own space or session id into another one. */
+function namesOther(bytes: Buffer, space: string, session: string): boolean {
+  try {
+    const m = decodeObservationRequest(bytes);
+    return (
+      (m.memorySpaceId !== '' && m.memorySpaceId !== space) || (m.sessionId !== '' && m.sessionId !== session)
+    );
+  } catch {
+    return false;
+  }
 }
 
 /** What the server's own decoder makes of the bytes. */

@@ -1,6 +1,10 @@
 // Malformed input on the bidi stream: random and mutated ObservationRequests and raw
 // byte frames against a real `serve` process. The 100,000-message run is
 // `npm run robustness:fuzz` (figures in docs/reliability.md); this is its small version.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEngramClient } from '../../src/protocol/service-definition.js';
 import { type EmbeddedServer, startEmbeddedServer } from '../../src/target/embedded-server.js';
@@ -57,6 +61,47 @@ describe('fuzzed ObserveStream input', () => {
       accepted: 20,
       recalled: 20,
     });
+  }, 120_000);
+
+  it('[SES-7] with bearer tokens: a request naming a space the token lacks ends its stream, nothing else changes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'engram-fuzz-auth-'));
+    const token = 'fuzz-token-0123456789abcdef';
+    writeFileSync(join(dir, 'tokens.txt'), `${token} fuzz-0,fuzz-1,fuzz-2,fuzz-3,fuzz-4,fuzz-5,fuzz-6\n`);
+    const guarded = await startEmbeddedServer({
+      args: [
+        '--dim',
+        String(limits.dim),
+        '--max-text-bytes',
+        String(limits.maxTextBytes),
+        '--max-message-bytes',
+        String(limits.maxMessageBytes),
+        '--index-workers',
+        '1',
+        '--auth-tokens',
+        join(dir, 'tokens.txt'),
+      ],
+    });
+    const metadata = new grpc.Metadata();
+    metadata.set('authorization', `Bearer ${token}`);
+    const clients = [makeEngramClient(guarded.address), makeEngramClient(guarded.address)];
+    const report = await runFuzz({
+      clients,
+      limits,
+      streams: 30,
+      stepsPerStream: 40,
+      parallel: 8,
+      seed: 7,
+      endTimeoutMs: 15_000,
+      metadata,
+    });
+    for (const c of clients) c.close();
+    const alive = guarded.process.exitCode === null;
+    await guarded.stop();
+    rmSync(dir, { recursive: true, force: true });
+    expect(report.violations).toEqual([]);
+    expect(report.endCodes.PERMISSION_DENIED).toBeGreaterThan(0);
+    expect(report.resumed).toBeGreaterThan(0);
+    expect(alive).toBe(true);
   }, 120_000);
 
   it('[REC-1] answers every hostile RecallStream request with a status and keeps serving', async () => {
