@@ -86,7 +86,11 @@ export class SessionGroup {
     const checkers = new Map<SessionKey, Checker>(
       spec.sessions.map((index) => [
         sessionKey(index),
-        createChecker({ onStaleness: (ms, _session, _seq, t, source) => metrics.staleness(ms, t, source) }),
+        createChecker({
+          onStaleness: (ms, _session, _seq, t, source) => metrics.staleness(ms, t, source),
+          // Without probes there is nothing to match sends to by episode: skip remembering them.
+          ...(scenario.probes.share === 0 ? { probeWindow: 0 } : {}),
+        }),
       ]),
     );
     // Every event but the history's 'end' names its session.
