@@ -184,7 +184,7 @@ export class SessionGroup {
         ) as Record<RunHistogram, EncodedHistogram>,
         counters: p.counters,
       })),
-      counters: this.metrics.counters,
+      counters: this.metrics.runCounters(),
       check,
       outcomes,
       unavailable: this.metrics.unavailableList,

@@ -75,11 +75,13 @@ const DELAY_COUNTER: Record<SendDelay, string> = {
 
 export class WorkerMetrics implements DriverEvents {
   readonly phases: PhaseMetrics[];
-  /** Run-wide counters (the per-phase ones summed, plus the drivers' own). */
-  readonly counters: Record<string, number> = {};
+  /** Counters that belong to no phase: the drivers' own (resumes, faults ...), server states. */
+  private readonly counters: Record<string, number> = {};
   readonly unavailableList: Unavailable[] = [];
   private readonly seconds = new Map<number, SecondBucket>();
   private readonly flushed = new Set<number>();
+  /** The bucket of the second last used: most events of a second come one after another. */
+  private last: { second: number; bucket: SecondBucket } | undefined;
   private phaseCache: { start: number; end: number; metrics: PhaseMetrics } | undefined;
 
   constructor(private readonly scenario: Scenario) {
@@ -99,11 +101,18 @@ export class WorkerMetrics implements DriverEvents {
 
   private countIn(p: PhaseMetrics, name: string, n = 1): void {
     add(p.counters, name, n);
-    add(this.counters, name, n);
+  }
+
+  /** Run-wide counters: the phases' added up, and those of no phase. */
+  runCounters(): Record<string, number> {
+    const run = { ...this.counters };
+    for (const p of this.phases) for (const [name, n] of Object.entries(p.counters)) add(run, name, n);
+    return run;
   }
 
   private bucket(t: number): SecondBucket {
     const second = Math.max(0, Math.floor(t / 1000));
+    if (this.last?.second === second) return this.last.bucket;
     let b = this.seconds.get(second);
     if (!b) {
       b = {
@@ -118,6 +127,7 @@ export class WorkerMetrics implements DriverEvents {
       };
       this.seconds.set(second, b);
     }
+    this.last = { second, bucket: b };
     return b;
   }
 
@@ -186,6 +196,7 @@ export class WorkerMetrics implements DriverEvents {
    */
   takeSeconds(beforeSecond: number, inFlight: number): SecondSnapshot[] {
     const out: SecondSnapshot[] = [];
+    this.last = undefined;
     for (const [second, b] of this.seconds) {
       if (second >= beforeSecond) continue;
       const snapshot: SecondSnapshot = {
