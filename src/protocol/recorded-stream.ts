@@ -210,6 +210,15 @@ export class RecordedStream {
     this.call.cancel();
   }
 
+  /**
+   * Calls `listener` once when the call's write buffer has room again; never when the
+   * stream ends instead (the caller learns that from `ended`). Unlike drained(), it keeps
+   * nothing alive per call, for a sender that waits for drain thousands of times a second.
+   */
+  onceDrained(listener: () => void): void {
+    this.call.once('drain', listener);
+  }
+
   /** Resolves when the call's write buffer has room again, or the stream has ended. */
   drained(): Promise<void> {
     if (this.endResult) return Promise.resolve();
