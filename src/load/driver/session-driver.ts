@@ -185,6 +185,8 @@ export class SessionDriver {
   // ---- connection ----
 
   private async connect(resume: boolean): Promise<void> {
+    // A new call starts with an empty write buffer, whatever the cut one was waiting for.
+    this.transportBlocked = false;
     const stream = RecordedStream.open(this.d.channel.client, {
       stream: this.d.nextStreamId(),
       session: this.o.session,
@@ -371,7 +373,7 @@ export class SessionDriver {
 
   private blockUntilDrained(stream: RecordedStream): void {
     this.transportBlocked = true;
-    void stream.drained().then(() => {
+    stream.onceDrained(() => {
       if (stream !== this.stream) return;
       this.transportBlocked = false;
       this.pump();
