@@ -73,7 +73,7 @@ export function register(program: Command): void {
       const scenario = loadScenario(file);
       const shard = flags.shard ? parseShard(flags.shard) : WHOLE_RUN;
       if (flags.dryRun) {
-        process.stdout.write(describeSchedule(scenario, shard));
+        process.stdout.write(describeSchedule(scenario, shard, flags.target ?? scenario.target.address));
         return;
       }
       const workers = parseWorkers(flags.workers);

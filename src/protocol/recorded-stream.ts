@@ -69,6 +69,7 @@ export class RecordedStream {
   private byClient = false;
   private initAckResult: StreamInitAck | undefined;
   private readonly initWaiters: Array<(ack: StreamInitAck | StreamEnd) => void> = [];
+  private readonly drainWaiters = new Set<() => void>();
 
   private constructor(
     private readonly call: grpc.ClientDuplexStream<ObservationRequest | Buffer, ObservationResponse>,
@@ -97,6 +98,7 @@ export class RecordedStream {
         this.endResult = end;
         sink({ t: clock.now(), type: 'stream-end', stream, session, ...end });
         for (const w of this.initWaiters.splice(0)) w(end);
+        for (const w of [...this.drainWaiters]) w();
         resolve(end);
       });
     });
@@ -222,9 +224,15 @@ export class RecordedStream {
   /** Resolves when the call's write buffer has room again, or the stream has ended. */
   drained(): Promise<void> {
     if (this.endResult) return Promise.resolve();
-    return Promise.race([
-      new Promise<void>((resolve) => this.call.once('drain', () => resolve())),
-      this.ended.then(() => undefined),
-    ]);
+    return new Promise<void>((resolve) => {
+      // Whichever comes first settles it and removes the other, so waits leave nothing behind.
+      const settle = () => {
+        this.call.off('drain', settle);
+        this.drainWaiters.delete(settle);
+        resolve();
+      };
+      this.call.once('drain', settle);
+      this.drainWaiters.add(settle);
+    });
   }
 }

@@ -31,7 +31,9 @@ const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGKILL: 9, SIGTERM:
 
 export function startEmbeddedServer(options: EmbeddedOptions = {}): Promise<EmbeddedServer> {
   const args = [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', ...(options.args ?? [])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: a terminal's Ctrl-C reaches only the tool, which then stops the
+  // server in order (drain) instead of both shutting down at once.
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {

@@ -119,7 +119,10 @@ describe('RecordedStream', () => {
     });
     s.init({ memorySpaceId: 'space' });
     await s.initAck(5000);
+    // No write is pending, so no 'drain' will come: the end of the stream must settle the wait.
+    const waiting = s.drained();
     s.cut();
+    await waiting;
     const end = await s.ended;
     expect(end.code).toBe(grpc.status.CANCELLED);
     expect(end.byClient).toBe(true);
