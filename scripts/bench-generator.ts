@@ -18,6 +18,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { EmbeddingSource } from '../src/load/driver/episode-pool.js';
 import { runBench } from '../src/load/run/run-bench.js';
 import { parseScenario } from '../src/load/scenario/load-scenario.js';
+import { initRequest } from '../src/protocol/init-request.js';
 import type { ObservationResponse } from '../src/protocol/messages.js';
 import { emptyEpisode } from '../src/protocol/messages.js';
 import { encodeEpisode, encodeObservationFrame } from '../src/protocol/observation-codec.js';
@@ -141,21 +142,7 @@ function firstResponse(call: grpc.ClientDuplexStream<unknown, unknown>): Promise
 async function bare(address: string, embedding: Float32Array): Promise<Acks> {
   const client = makeEngramClient(address, grpc.credentials.createInsecure(), CHANNEL);
   const call = client.ObserveStream();
-  call.write({
-    memorySpaceId: SPACE,
-    sessionId: '',
-    sequenceNumber: 0n,
-    operation: {
-      case: 'init',
-      init: {
-        clientBufferSize: 0,
-        enableBackpressure: true,
-        maxBatchSize: 0,
-        resume: false,
-        indexAcks: false,
-      },
-    },
-  });
+  call.write(initRequest({ memorySpaceId: SPACE }));
   const initAck = (await firstResponse(call as never)) as ObservationResponse;
   const sessionId = initAck.result?.case === 'initAck' ? initAck.result.initAck.sessionId : '';
   const bytes = encodeEpisode({ ...emptyEpisode(), id: 'bare', what: 'bare client', embedding });

@@ -2,9 +2,9 @@
 // recall by exact embedding finds exactly that episode), and the invalid kinds the
 // spec names (VAL-1..4).
 
-import { seededRandom } from '../load/schedule/seeded-random.js';
 import type { Episode } from '../protocol/messages.js';
 import { emptyEpisode } from '../protocol/messages.js';
+import { seededRandom } from '../util/seeded-random.js';
 
 export class CaseEpisodes {
   private readonly random: () => number;

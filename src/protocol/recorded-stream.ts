@@ -3,8 +3,12 @@
 // talk to servers through this, so they record the same history.
 import type * as grpc from '@grpc/grpc-js';
 import type { HistoryEvent, HistorySink, SendIntent, SessionKey, StreamId } from '../check/history.js';
+import { type InitOptions, initRequest } from './init-request.js';
 import type { Episode, ObservationRequest, ObservationResponse, StreamInitAck } from './messages.js';
 import { encodeEpisode, encodeObservationFrame } from './observation-codec.js';
+
+export type { InitOptions };
+
 import { responseEvent } from './response-events.js';
 import type { RunClock } from './run-clock.js';
 import type { EngramClient } from './service-definition.js';
@@ -14,19 +18,6 @@ export interface StreamEnd {
   details: string;
   /** True when this side cancelled the call (cut). */
   byClient: boolean;
-}
-
-export interface InitOptions {
-  memorySpaceId: string;
-  /** Empty or absent: the server assigns one. */
-  sessionId?: string;
-  resume?: boolean;
-  /** On resume: the last sequence this client saw acknowledged. */
-  claimedSequence?: bigint;
-  indexAcks?: boolean;
-  clientBufferSize?: number;
-  enableBackpressure?: boolean;
-  maxBatchSize?: number;
 }
 
 /** An episode encoded once (encodeEpisode) and sent many times under new sequences. */
@@ -134,21 +125,7 @@ export class RecordedStream {
       claimedSequence: claimed,
       indexAcks: o.indexAcks ?? false,
     });
-    return this.call.write({
-      memorySpaceId: o.memorySpaceId,
-      sessionId: this.sessionId,
-      sequenceNumber: claimed,
-      operation: {
-        case: 'init',
-        init: {
-          clientBufferSize: o.clientBufferSize ?? 0,
-          enableBackpressure: o.enableBackpressure ?? true,
-          maxBatchSize: o.maxBatchSize ?? 0,
-          resume: o.resume ?? false,
-          indexAcks: o.indexAcks ?? false,
-        },
-      },
-    });
+    return this.call.write(initRequest({ ...o, sessionId: this.sessionId, claimedSequence: claimed }));
   }
 
   /** The init ack, or StreamEndedError if the stream ends first, or an Error on timeout. */

@@ -2,20 +2,9 @@
 // so every rendering is checked against server-provided text.
 import type { BenchResults, CaseResult, ConformResults, SeriesPoint } from '../../src/report/results.js';
 import { encodeHistogram, newHistogram, recordMs } from '../../src/stats/histogram.js';
+import { seededRandom as seeded } from '../../src/util/seeded-random.js';
 
 export const HOSTILE = '<script>alert("x")</script>&\u0001\u001b[31m\uFFFE';
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const environment = {
   node: 'v20.19.0',

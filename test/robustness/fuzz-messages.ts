@@ -4,6 +4,7 @@
 // Each step is classified with the server's own codec, so the runner knows which
 // steps must be answered by an ack and which must end the stream.
 import fc from 'fast-check';
+import { initRequest } from '../../src/protocol/init-request.js';
 import { emptyEpisode, FlowAction, type ObservationRequest } from '../../src/protocol/messages.js';
 import {
   decodeObservationRequest,
@@ -358,21 +359,7 @@ function terminatorStep(space: string, session: string, limits: FuzzLimits): fc.
         })),
       ),
       fc.constant(
-        structured('second-init', 'fatal', () => ({
-          memorySpaceId: space,
-          sessionId: session,
-          sequenceNumber: 0n,
-          operation: {
-            case: 'init',
-            init: {
-              clientBufferSize: 0,
-              enableBackpressure: true,
-              maxBatchSize: 0,
-              resume: false,
-              indexAcks: false,
-            },
-          },
-        })),
+        structured('second-init', 'fatal', () => initRequest({ memorySpaceId: space, sessionId: session })),
       ),
       fc.tuple(fc.boolean(), fc.boolean()).map(([drain, matching]) =>
         structured(`close drain:${drain} last:${matching ? 'cursor' : 'random'}`, 'close', (cursor) => ({

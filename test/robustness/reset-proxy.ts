@@ -2,6 +2,7 @@
 // at random seeded intervals, resets connections (TCP RST on both sides) or turns
 // into a black hole that keeps sockets open but forwards nothing (a dead peer).
 import net from 'node:net';
+import { seededRandom } from '../../src/util/seeded-random.js';
 
 export interface ResetProxyOptions {
   /** host:port to forward to. */
@@ -27,18 +28,6 @@ export interface ResetProxy {
 interface Pair {
   client: net.Socket;
   upstream: net.Socket;
-}
-
-/** mulberry32: a small seeded PRNG so that a failing run can be repeated. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export async function startResetProxy(options: ResetProxyOptions): Promise<ResetProxy> {

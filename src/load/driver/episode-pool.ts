@@ -7,8 +7,8 @@ import type { Episode } from '../../protocol/messages.js';
 import { emptyEpisode } from '../../protocol/messages.js';
 import { encodeEpisode } from '../../protocol/observation-codec.js';
 import type { PreEncodedEpisode } from '../../protocol/recorded-stream.js';
+import { seededRandom } from '../../util/seeded-random.js';
 import type { EmbeddingDistribution } from '../scenario/scenario.js';
-import { seededRandom } from '../schedule/seeded-random.js';
 
 /** Distinct pre-encoded episodes per worker: enough variety for the index, small in memory. */
 export const DEFAULT_POOL_SIZE = 256;

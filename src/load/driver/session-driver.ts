@@ -13,8 +13,8 @@ import type { ObservationResponse, StreamCapabilities } from '../../protocol/mes
 import { AckStatus, RejectReason, rejectReasonName, streamStateName } from '../../protocol/messages.js';
 import { type PreEncodedEpisode, RecordedStream, StreamEndedError } from '../../protocol/recorded-stream.js';
 import type { RunClock } from '../../protocol/run-clock.js';
+import { seededRandom } from '../../util/seeded-random.js';
 import type { FaultEvent } from '../scenario/scenario.js';
-import { seededRandom } from '../schedule/seeded-random.js';
 import { DriverCounter, type DriverEvents, type SendDelay } from './driver-events.js';
 import type { EpisodePool, ProbeEpisode } from './episode-pool.js';
 import type { RecallProber } from './recall-prober.js';

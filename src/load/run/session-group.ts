@@ -8,6 +8,7 @@ import type { SessionKey } from '../../check/history.js';
 import type { EncodedHistogram } from '../../stats/histogram.js';
 import { encodeHistogram } from '../../stats/histogram.js';
 import { type ConnectionFlags, connectionFromFlags } from '../../target/connection-options.js';
+import { seededRandom } from '../../util/seeded-random.js';
 import { EmbeddingSource, EpisodePool } from '../driver/episode-pool.js';
 import { RecallProber } from '../driver/recall-prober.js';
 import { SessionChannel } from '../driver/session-channel.js';
@@ -15,7 +16,6 @@ import { type DriverOutcome, SessionDriver, type SessionFault } from '../driver/
 import type { Scenario } from '../scenario/scenario.js';
 import { createArrivals } from '../schedule/arrivals.js';
 import { resolveFaults } from '../schedule/faults.js';
-import { seededRandom } from '../schedule/seeded-random.js';
 import { type EncodedCheckReport, encodeCheckReport, mergeCheckReports } from './check-merge.js';
 import { type LoopLag, LoopLagMonitor } from './self-monitor.js';
 import { StartClock } from './start-clock.js';

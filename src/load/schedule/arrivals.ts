@@ -2,9 +2,10 @@
 // start). The run has ONE global arrival process; global arrival k goes to session
 // k mod sessionCount, so the union over sessions, and over shards (which run disjoint sets
 // of sessions), is exactly the global process.
+
+import { seededRandom } from '../../util/seeded-random.js';
 import type { Phase, Scenario } from '../scenario/scenario.js';
 import { cumulativeArrivals, type DeterministicShape, timeOfArrival } from './rate-shapes.js';
-import { seededRandom } from './seeded-random.js';
 
 interface PhasePlan {
   phase: Phase;
