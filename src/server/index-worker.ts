@@ -1,5 +1,6 @@
 // An index worker thread: owns one segment (an HNSW index) of every memory space,
 // so that addPoint's synchronous work never blocks the gRPC event loop (IDX-9).
+import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { HierarchicalNSW } from 'hnswlib-node';
 import hnswlib from 'hnswlib-node';
@@ -10,6 +11,19 @@ const INITIAL_CAPACITY = 1024;
 /** Search breadth: exact-embedding queries must find their episode first (REC-3). */
 const MIN_EF_SEARCH = 100;
 const segments = new Map<string, HierarchicalNSW>();
+/**
+ * Per space: digest of an inserted embedding -> its label. HNSW search is approximate and
+ * can miss even an exact duplicate of the query in high dimensions (seen: 6 in 358 probes at
+ * 768-d); REC-3 promises that an exact-embedding query returns its episode first, and
+ * read-your-write probes depend on it, so exact matches are looked up, not searched for.
+ */
+const exactLabels = new Map<string, Map<string, number>>();
+
+function digest(vector: Float32Array): string {
+  return createHash('sha1')
+    .update(new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength))
+    .digest('base64');
+}
 
 function segment(space: string): HierarchicalNSW {
   let index = segments.get(space);
@@ -34,8 +48,15 @@ function insert(spaces: string[], labels: number[], vectors: Float32Array): void
   for (const [s, n] of counts) reserve(segment(s), n);
   const dim = options.dim;
   for (let i = 0; i < labels.length; i++) {
-    const point = Array.from(vectors.subarray(i * dim, (i + 1) * dim));
-    segment(spaces[i] as string).addPoint(point, labels[i] as number);
+    const space = spaces[i] as string;
+    const vector = vectors.subarray(i * dim, (i + 1) * dim);
+    segment(space).addPoint(Array.from(vector), labels[i] as number);
+    let exact = exactLabels.get(space);
+    if (!exact) {
+      exact = new Map();
+      exactLabels.set(space, exact);
+    }
+    exact.set(digest(vector), labels[i] as number);
   }
 }
 
@@ -44,7 +65,12 @@ function search(space: string, vector: Float32Array, k: number): { labels: numbe
   if (!index || index.getCurrentCount() === 0) return { labels: [], distances: [] };
   index.setEf(Math.max(MIN_EF_SEARCH, k));
   const found = index.searchKnn(Array.from(vector), Math.min(k, index.getCurrentCount()));
-  return { labels: found.neighbors, distances: found.distances };
+  const exact = exactLabels.get(space)?.get(digest(vector));
+  if (exact === undefined || found.neighbors.includes(exact)) {
+    return { labels: found.neighbors, distances: found.distances };
+  }
+  // The search missed the exact match: put it first, at distance 0, and keep k results.
+  return { labels: [exact, ...found.neighbors].slice(0, k), distances: [0, ...found.distances].slice(0, k) };
 }
 
 function handle(message: ToIndexWorker): FromIndexWorker {

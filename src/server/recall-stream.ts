@@ -27,6 +27,8 @@ function problemWith(request: RecallRequestIn, dim: number): string | undefined 
   if (vector.length !== dim)
     return `cue.embedding.vector has ${vector.length} values but this server needs ${dim}`;
   if (!vector.every(Number.isFinite)) return 'cue.embedding.vector holds NaN or infinite values';
+  if ((request.cue?.maxResults ?? 0) < 0)
+    return `cue.max_results is ${request.cue?.maxResults}; it must not be negative`;
   return undefined;
 }
 

@@ -78,7 +78,17 @@ describe('recall', () => {
     s.rs.halfClose();
   });
 
-  it('a cue of the wrong size, or a bad space id, is INVALID_ARGUMENT', async () => {
+  it('[REC-5] a cue of the wrong size, a negative cue.max_results, or a bad space id, is INVALID_ARGUMENT', async () => {
+    const negative = new Promise((resolve, reject) => {
+      const call = t.client.RecallStream({
+        memorySpaceId: 'recall_space',
+        cue: { embedding: { vector: Array.from(embedding(1)) }, maxResults: -5 },
+      });
+      call.on('data', () => {});
+      call.on('error', reject);
+      call.on('end', resolve);
+    });
+    await expect(negative).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
     await expect(recall(t.client, new Float32Array(DIM + 2), 5)).rejects.toMatchObject({
       code: status.INVALID_ARGUMENT,
     });
@@ -108,5 +118,31 @@ describe('segments', () => {
     } finally {
       await workers.terminate();
     }
+  });
+});
+
+describe('exact-embedding recall on a poorly connected graph', () => {
+  let t: TestServer;
+  const n = 400;
+  const dim = 64;
+  const vector = (i: number) =>
+    Float32Array.from({ length: dim }, (_, j) => Math.sin(i * 12.9898 + j * 78.233));
+  beforeAll(async () => {
+    // M 2 and efConstruction 2 make HNSW miss exact duplicates often: REC-3 must hold anyway.
+    t = await startTestServer({ dim, m: 2, efConstruction: 2 });
+    const s = await TestStream.init(t.client, { memorySpaceId: 'sparse_graph' });
+    await s.sendRange(1, n, (i) => ({ ...episode(50_000 + i), embedding: vector(i) }));
+    s.rs.close(true, BigInt(n));
+    await s.rs.ended;
+  });
+  afterAll(() => t.stop());
+
+  it('[REC-3] every observation is returned first by its exact embedding', async () => {
+    const missed: number[] = [];
+    for (let i = 1; i <= n; i++) {
+      const found = await recall(t.client, vector(i), 1, 'sparse_graph');
+      if (found.results[0]?.id !== `ep-${50_000 + i}`) missed.push(i);
+    }
+    expect(missed).toEqual([]);
   });
 });

@@ -29,6 +29,7 @@ describe('per-observation validation', () => {
     ],
     ['[VAL-3]', 'a missing embedding', { embedding: new Float32Array(0) }, /no embedding/],
     ['[VAL-4]', 'Episode.what over max_text_bytes', { what: 'é'.repeat(MAX_TEXT / 2 + 1) }, /66 bytes.*64/],
+    ['[VAL-7]', 'an all-zero embedding', { embedding: new Float32Array(DIM) }, /all zeros/],
   ];
 
   it.each(cases)(
