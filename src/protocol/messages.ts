@@ -113,6 +113,11 @@ export interface ObservationRequest {
   operation?: Operation;
   sessionId: string;
   sequenceNumber: bigint;
+  /**
+   * Set by the server's decoder, never sent: the bytes were not a valid ObservationRequest,
+   * and this says why. The handler answers it (WIRE-8) instead of grpc-js ending the call.
+   */
+  malformed?: string;
 }
 
 export interface StreamCapabilities {

@@ -9,6 +9,7 @@ import {
   decodeObservationResponse,
   encodeObservationRequest,
   encodeObservationResponse,
+  WireError,
 } from './observation-codec.js';
 
 /** proto/ lives two levels above both src/protocol and dist/protocol. */
@@ -45,6 +46,20 @@ function serializeRequest(value: ObservationWrite): Buffer {
   return Buffer.isBuffer(value) ? value : encodeObservationRequest(value);
 }
 
+/**
+ * A frame that does not decode still reaches the handler, marked, so the server can end
+ * the stream with INVALID_ARGUMENT and a reason; a throwing deserializer makes grpc-js end
+ * it with INTERNAL, which wrongly says the server is at fault.
+ */
+function decodeOrMark(buf: Buffer): ObservationRequest {
+  try {
+    return decodeObservationRequest(buf);
+  } catch (err) {
+    if (!(err instanceof WireError)) throw err;
+    return { memorySpaceId: '', sessionId: '', sequenceNumber: 0n, malformed: err.message };
+  }
+}
+
 export function engramServiceDefinition(): grpc.ServiceDefinition {
   const loaded = loadPackageDefinition()[SERVICE_NAME] as grpc.ServiceDefinition;
   const recall = loaded.RecallStream;
@@ -55,7 +70,7 @@ export function engramServiceDefinition(): grpc.ServiceDefinition {
       requestStream: true,
       responseStream: true,
       requestSerialize: serializeRequest,
-      requestDeserialize: (buf: Buffer) => decodeObservationRequest(buf),
+      requestDeserialize: decodeOrMark,
       responseSerialize: (value: ObservationResponse) => encodeObservationResponse(value),
       responseDeserialize: (buf: Buffer) => decodeObservationResponse(buf),
       originalName: 'observeStream',

@@ -45,6 +45,10 @@ class ObserveStream implements AttachedStream, OpenStream {
 
   private onRequest(request: ObservationRequest): void {
     if (this.fenced || this.writer.isEnded()) return;
+    if (request.malformed !== undefined) {
+      this.stop(status.INVALID_ARGUMENT, `not a valid ObservationRequest: ${request.malformed}`);
+      return;
+    }
     const session = this.session;
     if (!session) {
       this.onFirst(request);

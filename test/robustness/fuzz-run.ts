@@ -46,9 +46,9 @@ export interface FuzzReport {
 /** End codes a correct server may give for the way the stream was ended. */
 const ALLOWED_END: Record<StepClass | 'half-close', number[]> = {
   fatal: [
-    grpc.status.INTERNAL, // grpc-js: the request could not be deserialized
+    grpc.status.INVALID_ARGUMENT, // WIRE-8: the bytes are not an ObservationRequest
     grpc.status.RESOURCE_EXHAUSTED, // VAL-5: over the transport limit
-    grpc.status.INVALID_ARGUMENT, // SES-3: no operation
+    // (INVALID_ARGUMENT is also SES-3: no operation)
     grpc.status.FAILED_PRECONDITION, // SES-2: a second init
   ],
   close: [grpc.status.OK, grpc.status.FAILED_PRECONDITION],

@@ -85,6 +85,24 @@ describe('wire compatibility', () => {
     s.rs.halfClose();
   });
 
+  it('[WIRE-8] an undecodable frame ends the stream with INVALID_ARGUMENT; the session resumes where it was', async () => {
+    const s = await TestStream.init(t.client);
+    s.send(1);
+    await s.untilOutcomes(1);
+    // Field 1 (memory_space_id) claims 127 bytes but none follow.
+    s.rs.write(Buffer.from([0x0a, 0x7f]), 'truncated length-delimited field');
+    const end = await s.rs.ended;
+    expect(end.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(end.details).toMatch(/not a valid ObservationRequest/);
+    const resumed = await TestStream.init(t.client, {
+      sessionId: s.rs.sessionId,
+      resume: true,
+      claimedSequence: 1n,
+    });
+    expect((await resumed.rs.initAck(5000)).initialSequence).toBe(1n);
+    resumed.rs.halfClose();
+  });
+
   it('[WIRE-3][SEQ-8] sequences past 2^53, up to 2^64-1, are echoed and compared exactly', async () => {
     const s = await TestStream.init(t.client);
     const big = [2n ** 53n + 1n, 2n ** 53n + 2n, U64_MAX];
