@@ -3,6 +3,7 @@
 // send, ACCEPTED ack and covering INDEXED ack on this process's monotonic clock.
 import { performance } from 'node:perf_hooks';
 import type * as grpc from '@grpc/grpc-js';
+import { initRequest } from '../../src/protocol/init-request.js';
 import { AckStatus, type ObservationResponse } from '../../src/protocol/messages.js';
 import { encodeObservationFrame } from '../../src/protocol/observation-codec.js';
 import type { EngramClient, ObservationWrite } from '../../src/protocol/service-definition.js';
@@ -50,21 +51,7 @@ export class BenchStream {
 
   async init(): Promise<void> {
     const acked = this.until(() => this.initDone);
-    this.call.write({
-      memorySpaceId: this.space,
-      sessionId: this.sessionId,
-      sequenceNumber: 0n,
-      operation: {
-        case: 'init',
-        init: {
-          clientBufferSize: 0,
-          enableBackpressure: true,
-          maxBatchSize: 0,
-          resume: false,
-          indexAcks: true,
-        },
-      },
-    });
+    this.call.write(initRequest({ memorySpaceId: this.space, sessionId: this.sessionId, indexAcks: true }));
     await acked;
   }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { initRequest } from '../../src/protocol/init-request.js';
 import { AckStatus, type ObservationResponse } from '../../src/protocol/messages.js';
 import { encodeEpisode, encodeObservationFrame } from '../../src/protocol/observation-codec.js';
 import { episode, SPACE, sleep, startTestServer } from './harness.js';
@@ -9,21 +10,7 @@ describe('a client that does not read its acks', () => {
     try {
       const call = t.client.ObserveStream();
       call.on('error', () => {});
-      call.write({
-        memorySpaceId: SPACE,
-        sessionId: 'slow-reader',
-        sequenceNumber: 0n,
-        operation: {
-          case: 'init',
-          init: {
-            clientBufferSize: 0,
-            enableBackpressure: true,
-            maxBatchSize: 0,
-            resume: false,
-            indexAcks: false,
-          },
-        },
-      });
+      call.write(initRequest({ memorySpaceId: SPACE, sessionId: 'slow-reader' }));
       const bytes = encodeEpisode(episode(1));
       const n = 50_000;
       let sent = 0;
