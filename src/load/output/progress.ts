@@ -44,6 +44,8 @@ export function createProgress(
   stream: NodeJS.WriteStream = process.stderr,
 ): ProgressReporter {
   if (mode === 'quiet') return { update: () => {}, stop: () => {} };
+  // UNSPECIFIED means the server has not said a state yet (it speaks on changes and heartbeats).
+  const stateText = (state: string) => (state === 'UNSPECIFIED' ? 'state not said yet' : state);
   const rates = rateTracker();
   if (mode === 'lines') {
     return {
@@ -54,7 +56,7 @@ export function createProgress(
           `[${(p.tMs / 1000).toFixed(0).padStart(4)}s] ${p.phase?.name ?? 'closing'}: ` +
             `offered ${r.offeredPerSecond.toFixed(0)}/s, accepted ${r.acceptedPerSecond.toFixed(0)}/s, ` +
             `acks ${t.accepted}, rejected ${t.rejected}, in flight ${t.inFlight}, ` +
-            `ack p99 ${r.p99Ms.toFixed(2)} ms, server ${t.serverState}\n`,
+            `ack p99 ${r.p99Ms.toFixed(2)} ms, server ${stateText(t.serverState)}\n`,
         );
       },
       stop: () => {},
@@ -90,7 +92,7 @@ export function createProgress(
         acks: p.totals.accepted,
         rejected: p.totals.rejected,
         p99: r.p99Ms.toFixed(2),
-        state: p.totals.serverState,
+        state: stateText(p.totals.serverState),
       });
     },
     stop() {
