@@ -1,6 +1,11 @@
 // SIGTERM with a full queue: everything accepted is indexed and acknowledged as
 // INDEXED before the server exits 0; a second SIGTERM exits at once and says what it
-// abandoned. The server runs at 768-d so that its queue is still full when signalled.
+// abandoned. The server runs at 768-d with --fault slow-index, which holds each batch
+// 250 ms before it is inserted: the queue is then still full when the signal comes, however
+// loaded the machine (without it, a starved client can be slower than the indexer and the
+// queue empty). The drain, the acks and the exit are the server's own code.
+
+import { constants } from 'node:os';
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { AckStatus, type ObservationResponse, RejectReason } from '../../src/protocol/messages.js';
@@ -35,10 +40,14 @@ async function loadedServer(): Promise<Loaded> {
       '1',
       '--ef-construction',
       '200',
+      '--fault',
+      'slow-index',
     ],
   });
   const exit = new Promise<number>((resolve) =>
-    server.process.on('exit', (code, signal) => resolve(code ?? (signal === 'SIGKILL' ? 137 : -1))),
+    server.process.on('exit', (code, signal) =>
+      resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)),
+    ),
   );
   const client = makeEngramClient(server.address);
   let accepted = 0n;
@@ -103,8 +112,16 @@ describe('shutdown', () => {
   it('a second SIGTERM exits at once and says what it abandoned', async () => {
     const l = await loadedServer();
     l.server.process.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 100));
+    // The second signal once the first is being handled (two signals at once may coalesce),
+    // and only while there is something to drain (else the first exits 0 at once).
+    let draining: RegExpExecArray | null = null;
+    while (!draining) {
+      await new Promise((r) => setTimeout(r, 1));
+      draining = /SIGTERM: draining (\d+) queued/.exec(l.server.stderrTail());
+    }
+    expect(Number(draining[1])).toBeGreaterThan(0);
     l.server.process.kill('SIGTERM');
+    // Killed by the re-raised SIGTERM: the shell's status 143.
     expect(await l.exit).toBe(128 + 15);
     const said =
       /second SIGTERM: exiting now; abandoned (\d+) accepted observation\(s\) not yet indexed, (\d+) open stream\(s\), (\d+) session\(s\)/.exec(
