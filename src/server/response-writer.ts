@@ -29,6 +29,7 @@ export type WriterFactory = (call: ObserveCall) => ResponseWriter;
  */
 export const createResponseWriter: WriterFactory = (call) => {
   let done = false;
+  let ending = false;
   let paused = false;
   const resume = (): void => {
     paused = false;
@@ -37,16 +38,27 @@ export const createResponseWriter: WriterFactory = (call) => {
   return {
     send(response) {
       if (done || call.cancelled) return;
-      if (!call.write(response) && !paused) {
+      // While ending, read on: what is left to read is bounded by what the peer sent before the end.
+      if (!call.write(response) && !paused && !ending) {
         paused = true;
         call.pause();
         call.once('drain', resume);
       }
     },
     end() {
-      if (done) return;
-      done = true;
-      call.end();
+      if (done || ending) return;
+      ending = true;
+      // Requests that arrived while reading was paused (a drained close behind a full write
+      // buffer) must still get their answers (ACK-1, CLS-4): read them, then end. One turn of
+      // the event loop lets the buffered ones and those in the transport's buffer through.
+      if (paused) resume();
+      setImmediate(() =>
+        setImmediate(() => {
+          if (done) return;
+          done = true;
+          call.end();
+        }),
+      );
     },
     fail(code, details) {
       if (done) return;

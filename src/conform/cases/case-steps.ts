@@ -1,6 +1,7 @@
 // Steps that many procedures share: send and expect accepted, close with drain,
 // resume, probe what was accepted. Each fails the case with a quotable
 // expected/actual when the server does otherwise.
+import { randomUUID } from 'node:crypto';
 import { status as Grpc } from '@grpc/grpc-js';
 import type { SessionKey } from '../../check/history.js';
 import type { Episode, StreamInitAck } from '../../protocol/messages.js';
@@ -35,6 +36,19 @@ export async function acceptRun(
   const sent = sendValidRun(ctx, stream, from, to);
   await stream.expectAcceptedRun(from, to);
   return sent;
+}
+
+/**
+ * A session with a client-chosen id that accepted 1..accepted and was then detached by a
+ * half-close (the RPC ends OK, the session stays resumable): the start of resume cases.
+ */
+export async function detachedSession(ctx: CaseContext, accepted: bigint): Promise<string> {
+  const id = randomUUID();
+  const { stream } = await ctx.start({ sessionId: id });
+  await acceptRun(ctx, stream, 1n, accepted);
+  stream.halfClose();
+  await stream.expectEnd([Grpc.OK], 'half-close');
+  return id;
 }
 
 /**

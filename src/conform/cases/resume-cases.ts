@@ -8,6 +8,7 @@ import { describeEvent } from '../describe-event.js';
 import { behaved } from '../verdict.js';
 import {
   acceptRun,
+  detachedSession,
   drainClose,
   expectAllVisibleNow,
   resumeExpecting,
@@ -115,11 +116,7 @@ export const RESUME_CASES: ConformCase[] = [
     needs: ['resume'],
     provokes: [Grpc.OUT_OF_RANGE],
     async procedure(ctx) {
-      const id = randomUUID();
-      const { stream } = await ctx.start({ sessionId: id });
-      await acceptRun(ctx, stream, 1n, 3n);
-      stream.halfClose();
-      await stream.expectEnd([Grpc.OK], 'half-close');
+      const id = await detachedSession(ctx, 3n);
       await resumeRefused(ctx, 'a', id, 5n, [Grpc.OUT_OF_RANGE], 'the claim 5 exceeds the last accepted 3');
       const resumed = await resumeExpecting(ctx, 'a', id, 3n, 3n);
       await acceptRun(ctx, resumed.stream, 4n, 4n);
@@ -137,11 +134,7 @@ export const RESUME_CASES: ConformCase[] = [
     needs: ['resume'],
     provokes: [Grpc.OUT_OF_RANGE],
     async procedure(ctx) {
-      const id = randomUUID();
-      const { stream } = await ctx.start({ sessionId: id });
-      await acceptRun(ctx, stream, 1n, 2n);
-      stream.halfClose();
-      await stream.expectEnd([Grpc.OK], 'half-close');
+      const id = await detachedSession(ctx, 2n);
       for (const claim of [TWO_POW_53_PLUS_1, UINT64_MAX]) {
         await resumeRefused(ctx, 'a', id, claim, [Grpc.OUT_OF_RANGE], `a claim of ${claim} after 2 accepted`);
       }

@@ -5,7 +5,7 @@ import { status as Grpc } from '@grpc/grpc-js';
 import { type ConformCase, strictly } from '../case-types.js';
 import { describeEvent } from '../describe-event.js';
 import { behaved, skipped } from '../verdict.js';
-import { acceptRun, drainClose, resumeExpecting, resumeRefused } from './case-steps.js';
+import { acceptRun, detachedSession, drainClose, resumeExpecting, resumeRefused } from './case-steps.js';
 
 /** Idle timeouts longer than this (before --timeout-scale) are not waited out. */
 const LONGEST_IDLE_WAIT_MS = 10_000;
@@ -246,11 +246,7 @@ export const SESSION_CASES: ConformCase[] = [
           `the idle timeout is ${idle} ms, longer than this case waits (${ctx.scaled(LONGEST_IDLE_WAIT_MS)} ms); raise --timeout-scale to test it`,
         );
       }
-      const id = randomUUID();
-      const { stream } = await ctx.start({ sessionId: id });
-      await acceptRun(ctx, stream, 1n, 1n);
-      stream.halfClose();
-      await stream.expectEnd([Grpc.OK], 'half-close');
+      const id = await detachedSession(ctx, 1n);
       await ctx.sleep(idle / 2);
       ctx.note(`resuming after ${idle / 2} ms detached (half the idle timeout)`);
       const again = await resumeExpecting(ctx, 'a', id, 1n, 1n);
@@ -310,11 +306,7 @@ export const SESSION_CASES: ConformCase[] = [
     needs: ['resume'],
     provokes: [Grpc.NOT_FOUND],
     async procedure(ctx) {
-      const id = randomUUID();
-      const { stream } = await ctx.start({ sessionId: id });
-      await acceptRun(ctx, stream, 1n, 2n);
-      stream.halfClose();
-      await stream.expectEnd([Grpc.OK], 'half-close');
+      const id = await detachedSession(ctx, 2n);
       await resumeRefused(ctx, 'a', id, 0n, [Grpc.NOT_FOUND], 'the session lives in another memory space', {
         space: ctx.newSpace(),
       });
