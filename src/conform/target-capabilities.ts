@@ -2,26 +2,12 @@
 // fails the target cannot be tested at all (a connection or usage error).
 import { randomBytes } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
-import type { StreamCapabilities } from '../protocol/messages.js';
+import { noCapabilities, type StreamCapabilities } from '../protocol/messages.js';
+
 import { RecordedStream } from '../protocol/recorded-stream.js';
 import { runClock } from '../protocol/run-clock.js';
 import type { EngramClient } from '../protocol/service-definition.js';
 import { UserError } from '../util/user-error.js';
-
-/** What an old server that sends no capabilities is assumed to have: nothing optional. */
-export function noCapabilities(): StreamCapabilities {
-  return {
-    maxObservationsPerSecond: 0,
-    queueCapacity: 0,
-    supportsBackpressure: false,
-    supportsSnapshotIsolation: false,
-    embeddingDim: 0,
-    supportsResume: false,
-    supportsIndexAcks: false,
-    sessionIdleTimeoutMs: 0,
-    maxTextBytes: 0,
-  };
-}
 
 export async function discoverCapabilities(
   client: EngramClient,

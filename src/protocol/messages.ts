@@ -186,6 +186,21 @@ export function emptyEpisode(): Episode {
   };
 }
 
+/** Capabilities all at their defaults: what a server that says nothing is assumed to have (WIRE-6). */
+export function noCapabilities(): StreamCapabilities {
+  return {
+    maxObservationsPerSecond: 0,
+    queueCapacity: 0,
+    supportsBackpressure: false,
+    supportsSnapshotIsolation: false,
+    embeddingDim: 0,
+    supportsResume: false,
+    supportsIndexAcks: false,
+    sessionIdleTimeoutMs: 0,
+    maxTextBytes: 0,
+  };
+}
+
 export function emptyAck(): ObservationAck {
   return {
     status: 0,

@@ -16,7 +16,7 @@ import type {
   StreamInitAck,
   StreamStatus,
 } from './messages.js';
-import { emptyAck, emptyEpisode, emptyStatus } from './messages.js';
+import { emptyAck, emptyEpisode, emptyStatus, noCapabilities } from './messages.js';
 import { WireError, WireReader } from './wire-reader.js';
 import { WIRE_FIXED32, WIRE_LEN, WIRE_VARINT, WireWriter } from './wire-writer.js';
 
@@ -316,17 +316,7 @@ function encodeCapabilities(c: StreamCapabilities): Uint8Array {
 }
 
 function decodeCapabilities(r: WireReader): StreamCapabilities {
-  const c: StreamCapabilities = {
-    maxObservationsPerSecond: 0,
-    queueCapacity: 0,
-    supportsBackpressure: false,
-    supportsSnapshotIsolation: false,
-    embeddingDim: 0,
-    supportsResume: false,
-    supportsIndexAcks: false,
-    sessionIdleTimeoutMs: 0,
-    maxTextBytes: 0,
-  };
+  const c = noCapabilities();
   while (!r.done()) {
     const { field, wire } = r.tag();
     if (wire !== WIRE_VARINT) {
