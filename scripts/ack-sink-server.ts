@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import type { ObservationResponse } from '../src/protocol/messages.js';
-import { AckStatus, emptyAck, emptyStatus, StreamState } from '../src/protocol/messages.js';
+import { AckStatus, emptyAck, emptyStatus, noCapabilities, StreamState } from '../src/protocol/messages.js';
 import { encodeObservationResponse } from '../src/protocol/observation-codec.js';
 import { OBSERVE_STREAM_PATH } from '../src/protocol/service-definition.js';
 import { WireReader } from '../src/protocol/wire-reader.js';
@@ -100,17 +100,7 @@ function handle(
           initAck: {
             sessionId,
             initialSequence: 0n,
-            capabilities: {
-              maxObservationsPerSecond: 0,
-              queueCapacity: 0,
-              supportsBackpressure: false,
-              supportsSnapshotIsolation: false,
-              embeddingDim: o.dim,
-              supportsResume: false,
-              supportsIndexAcks: false,
-              sessionIdleTimeoutMs: 0,
-              maxTextBytes: 0,
-            },
+            capabilities: { ...noCapabilities(), embeddingDim: o.dim },
           },
         },
         sessionId,

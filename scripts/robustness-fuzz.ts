@@ -6,7 +6,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { makeEngramClient } from '../src/protocol/service-definition.js';
 import { startEmbeddedServer } from '../src/target/embedded-server.js';
 import { cleanClientRoundTrip } from '../test/robustness/clean-client.js';
-import { runFuzz } from '../test/robustness/fuzz-run.js';
+import { fuzzServerArgs, runFuzz } from '../test/robustness/fuzz-run.js';
 import { mib, residentBytes } from '../test/robustness/process-memory.js';
 import { fuzzRecall } from '../test/robustness/recall-fuzz.js';
 
@@ -16,18 +16,7 @@ const seed = Number(process.env.FUZZ_SEED ?? 20261127);
 const limits = { dim: 8, maxTextBytes: 256, maxMessageBytes: 16 * 1024 };
 
 const server = await startEmbeddedServer({
-  args: [
-    '--dim',
-    String(limits.dim),
-    '--max-text-bytes',
-    String(limits.maxTextBytes),
-    '--max-message-bytes',
-    String(limits.maxMessageBytes),
-    '--index-workers',
-    '1',
-    '--session-idle-timeout',
-    '5s',
-  ],
+  args: fuzzServerArgs(limits, ['--session-idle-timeout', '5s']),
 });
 const pid = server.process.pid;
 const rssBefore = residentBytes(pid);

@@ -227,3 +227,18 @@ async function resumeAndClose(
   const end = await s.ended;
   return end.code === grpc.status.OK ? undefined : `close after resume ended with ${statusName(end.code)}`;
 }
+
+/** `serve` flags for a fuzz target: the limits the generated messages probe, one index worker. */
+export function fuzzServerArgs(limits: FuzzLimits, extra: string[] = []): string[] {
+  return [
+    '--dim',
+    String(limits.dim),
+    '--max-text-bytes',
+    String(limits.maxTextBytes),
+    '--max-message-bytes',
+    String(limits.maxMessageBytes),
+    '--index-workers',
+    '1',
+    ...extra,
+  ];
+}

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEngramClient } from '../../src/protocol/service-definition.js';
 import { type EmbeddedServer, startEmbeddedServer } from '../../src/target/embedded-server.js';
 import { cleanClientRoundTrip } from './clean-client.js';
-import { runFuzz } from './fuzz-run.js';
+import { fuzzServerArgs, runFuzz } from './fuzz-run.js';
 import { fuzzRecall } from './recall-fuzz.js';
 
 const limits = { dim: 8, maxTextBytes: 256, maxMessageBytes: 16 * 1024 };
@@ -17,18 +17,7 @@ let server: EmbeddedServer;
 
 beforeAll(async () => {
   server = await startEmbeddedServer({
-    args: [
-      '--dim',
-      String(limits.dim),
-      '--max-text-bytes',
-      String(limits.maxTextBytes),
-      '--max-message-bytes',
-      String(limits.maxMessageBytes),
-      '--index-workers',
-      '1',
-      '--session-idle-timeout',
-      '2s',
-    ],
+    args: fuzzServerArgs(limits, ['--session-idle-timeout', '2s']),
   });
 });
 
@@ -68,18 +57,7 @@ describe('fuzzed ObserveStream input', () => {
     const token = 'fuzz-token-0123456789abcdef';
     writeFileSync(join(dir, 'tokens.txt'), `${token} fuzz-0,fuzz-1,fuzz-2,fuzz-3,fuzz-4,fuzz-5,fuzz-6\n`);
     const guarded = await startEmbeddedServer({
-      args: [
-        '--dim',
-        String(limits.dim),
-        '--max-text-bytes',
-        String(limits.maxTextBytes),
-        '--max-message-bytes',
-        String(limits.maxMessageBytes),
-        '--index-workers',
-        '1',
-        '--auth-tokens',
-        join(dir, 'tokens.txt'),
-      ],
+      args: fuzzServerArgs(limits, ['--auth-tokens', join(dir, 'tokens.txt')]),
     });
     const metadata = new grpc.Metadata();
     metadata.set('authorization', `Bearer ${token}`);
