@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
 import type { SessionKey } from '../check/history.js';
 import type { Episode, StreamCapabilities, StreamInitAck } from '../protocol/messages.js';
+import { type RecallAnswer, RecallRecorder } from '../protocol/recall-recorder.js';
 import type { InitOptions } from '../protocol/recorded-stream.js';
 import { type RunClock, runClock } from '../protocol/run-clock.js';
 import type { EngramClient } from '../protocol/service-definition.js';
@@ -13,7 +14,7 @@ import { CaseStop } from './case-stop.js';
 import { CaseStream, describeInit } from './case-stream.js';
 import { statusCodeName } from './describe-event.js';
 import { EventLog } from './event-log.js';
-import { type RecallAnswer, recallByEmbedding } from './recall-query.js';
+import type { StreamHost } from './stream-host.js';
 import { violated } from './verdict.js';
 
 /** The public server's embedding size, assumed when a target does not say its own. */
@@ -35,14 +36,14 @@ export interface StartOptions extends Partial<InitOptions> {
   session?: SessionKey;
 }
 
-export interface ProbeOptions {
+export interface CaseProbeOptions {
   /** Give up after this long (already scaled by the caller, or 0 for a single poll). */
   timeoutMs: number;
   intervalMs: number;
   maxResults?: number;
 }
 
-export class CaseContext {
+export class CaseContext implements StreamHost {
   readonly log = new EventLog();
   /** Transcript lines that are not messages (kept out of the history the checker reads). */
   readonly notes: { t: number; text: string }[] = [];
@@ -53,6 +54,7 @@ export class CaseContext {
   readonly caps: StreamCapabilities;
   readonly dim: number;
   private readonly streams: CaseStream[] = [];
+  private readonly recorder: RecallRecorder;
   private spaces = 0;
 
   constructor(
@@ -63,6 +65,13 @@ export class CaseContext {
     this.dim = env.capabilities.embeddingDim || DEFAULT_DIM;
     this.space = this.newSpace();
     this.episodes = new CaseEpisodes(this.space, this.dim, randomBytes(4).readUInt32LE(0));
+    this.recorder = new RecallRecorder({
+      client: env.client,
+      sink: this.log.sink,
+      clock: this.clock,
+      metadata: env.metadata,
+      answerTimeoutMs: this.answerMs,
+    });
   }
 
   /** A fresh memory space name for this case; valid per SES-4 ([a-z0-9_-]{3,64}). */
@@ -121,7 +130,7 @@ export class CaseContext {
 
   /** One RecallStream call by embedding, noted in the transcript with what came back. */
   async recall(space: string, embedding: Float32Array, maxResults = 10): Promise<RecallAnswer> {
-    const answer = await this.query(space, embedding, maxResults);
+    const answer = await this.recorder.recall(space, embedding, maxResults);
     const shown = answer.results
       .slice(0, 5)
       .map((m) => `${m.id}@${m.activation.toFixed(3)}`)
@@ -133,10 +142,6 @@ export class CaseContext {
     return answer;
   }
 
-  private query(space: string, embedding: Float32Array, maxResults: number): Promise<RecallAnswer> {
-    return recallByEmbedding(this.env.client, space, embedding, maxResults, this.answerMs, this.env.metadata);
-  }
-
   /**
    * Reads your own write: polls recall by the episode's exact embedding until it is
    * found or the time is up, and records the result as a probe event.
@@ -146,33 +151,13 @@ export class CaseContext {
     seq: bigint,
     episode: Episode,
     space: string,
-    o: ProbeOptions,
+    o: CaseProbeOptions,
   ): Promise<{ found: boolean; occurrences: number; first: boolean; answer: RecallAnswer }> {
-    const deadline = this.clock.now() + o.timeoutMs;
-    let polls = 0;
-    for (;;) {
-      polls++;
-      const answer = await this.query(space, episode.embedding, o.maxResults ?? 10);
-      const occurrences = answer.results.filter((m) => m.id === episode.id).length;
-      const now = this.clock.now();
-      if (occurrences > 0 || now + o.intervalMs > deadline) {
-        const found = occurrences > 0;
-        this.log.sink({
-          t: now,
-          type: 'probe',
-          session,
-          seq,
-          episodeId: episode.id,
-          found,
-          ...(found ? { foundAt: now } : {}),
-          polls,
-          pollIntervalMs: o.intervalMs,
-          occurrences,
-        });
-        return { found, occurrences, first: answer.results[0]?.id === episode.id, answer };
-      }
-      await this.sleep(o.intervalMs);
-    }
+    const target = { session, seq, memorySpaceId: space, episode };
+    const p = await this.recorder.probe(target, { ...o, maxResults: o.maxResults ?? 10 });
+    // Without onFailedPoll a probe always ends with a result.
+    const { found, occurrences, answer } = p as NonNullable<typeof p>;
+    return { found, occurrences, first: answer.results[0]?.id === episode.id, answer };
   }
 
   /** Cuts every stream the procedure left open and waits briefly for their ends to be recorded. */

@@ -9,9 +9,9 @@ import {
   RecordedStream,
   type SendOptions,
 } from '../protocol/recorded-stream.js';
-import type { CaseContext } from './case-context.js';
 import { describeEvent, statusCodeName } from './describe-event.js';
 import { type AckEvent, type EndEvent, isEnd, isOutcomeAck, type StatusEvent } from './event-kinds.js';
+import type { StreamHost } from './stream-host.js';
 
 export type Outcome =
   | { kind: 'ack'; ack: AckEvent }
@@ -48,7 +48,7 @@ export class CaseStream {
   private readonly raw = new WeakMap<HistoryEvent, ObservationResponse>();
 
   constructor(
-    private readonly ctx: CaseContext,
+    private readonly ctx: StreamHost,
     readonly id: number,
     readonly session: SessionKey,
   ) {

@@ -255,7 +255,10 @@ describe('SendBacklog against a model server (property)', () => {
         (gaps, window, overloads, reads) => {
           const arrivals: number[] = [];
           let t = 0;
-          for (const g of gaps) arrivals.push((t += g));
+          for (const g of gaps) {
+            t += g;
+            arrivals.push(t);
+          }
           const n = arrivals.length;
           const { b } = backlog(arrivals, window, { probeEvery: 7 });
           const server = modelServer(overloads);
@@ -304,7 +307,11 @@ describe('SendBacklog against a model server (property)', () => {
           expect(server.accepted).toEqual(range(1, n));
           expect(b.acceptedThrough).toBe(n);
           expect(b.inFlight).toBe(0);
-          expect(probed).toEqual(range(1, n).filter((s) => s % 7 === 0).map((s) => `p${s}`));
+          expect(probed).toEqual(
+            range(1, n)
+              .filter((s) => s % 7 === 0)
+              .map((s) => `p${s}`),
+          );
         },
       ),
       { numRuns: 300 },

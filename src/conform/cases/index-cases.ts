@@ -2,6 +2,9 @@
 // truthful, and P99 staleness within the bound, measured from INDEXED acks and,
 // for any server, from read-your-writes recall probes.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { StalenessSource } from '../../check/check-types.js';
+import { checkHistory } from '../../check/checker.js';
+import { type HistogramSummary, newHistogram, recordMs, summarize } from '../../stats/histogram.js';
 import type { CaseContext } from '../case-context.js';
 import type { CaseStream } from '../case-stream.js';
 import { type ConformCase, strictly } from '../case-types.js';
@@ -13,12 +16,6 @@ import { acceptRun, drainClose, type Sent } from './case-steps.js';
 /** IDX-5. */
 export const STALENESS_BOUND_MS = 100;
 const MIN_SAMPLES = 100;
-
-/** Nearest-rank percentile of unsorted samples. */
-function percentile(samples: readonly number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-}
 
 /** Sends count observations at `rate` per second from seq 1, on an absolute timeline. */
 async function sendPaced(
@@ -234,12 +231,12 @@ async function measureIndexedStaleness(ctx: CaseContext, session: string): Promi
       `marks: ${stream.indexedMarks().join(', ') || 'none'}`,
     );
   }
-  const samples = stalenessSamples(stream);
+  const staleness = checkedStaleness(ctx, session, 'indexed');
   await drainClose(ctx, stream, BigInt(count));
-  if (samples.length < MIN_SAMPLES) {
-    return inconclusive(`only ${samples.length} staleness samples (need ${MIN_SAMPLES})`);
+  if (staleness.count < MIN_SAMPLES) {
+    return inconclusive(`only ${staleness.count} staleness samples (need ${MIN_SAMPLES})`);
   }
-  return judgeP99(ctx, stream, samples, STALENESS_BOUND_MS, stall, `${samples.length} samples at 100/s`);
+  return judgeP99(ctx, stream, staleness, STALENESS_BOUND_MS, stall, `${staleness.count} samples at 100/s`);
 }
 
 /** IDX-5 by read-your-writes: 100 observations at 50/s, each polled by recall every 10 ms from its ACCEPTED ack. */
@@ -247,7 +244,6 @@ async function measureReadYourWrites(ctx: CaseContext, session: string): Promise
   const count = 100;
   const interval = 10;
   const { stream } = await ctx.start({ session });
-  const delays: number[] = [];
   const probes: Promise<void>[] = [];
   const watch = stallWatch();
   await sendPaced(ctx, stream, count, 50, (s) => {
@@ -258,18 +254,18 @@ async function measureReadYourWrites(ctx: CaseContext, session: string): Promise
           ctx.answerMs,
         );
         if (accepted?.event.status !== 'ACCEPTED') return;
-        const p = await ctx.probe(session, s.seq, s.episode, ctx.space, {
+        await ctx.probe(session, s.seq, s.episode, ctx.space, {
           timeoutMs: ctx.scaled(2000),
           intervalMs: interval,
         });
-        if (p.found) delays.push(ctx.clock.now() - accepted.event.t);
       })(),
     );
   });
   await Promise.all(probes);
   const stall = watch.stop();
   await drainClose(ctx, stream, BigInt(count));
-  const lost = count - delays.length;
+  const staleness = checkedStaleness(ctx, session, 'probe');
+  const lost = count - staleness.count;
   if (lost > 0) {
     return ctx.fail(
       'every observation ACCEPTED and found by recall within 2 s',
@@ -277,7 +273,16 @@ async function measureReadYourWrites(ctx: CaseContext, session: string): Promise
     );
   }
   const how = `${count} probes at 50/s, polled every ${interval} ms`;
-  return judgeP99(ctx, stream, delays, STALENESS_BOUND_MS + interval, stall, how);
+  return judgeP99(ctx, stream, staleness, STALENESS_BOUND_MS + interval, stall, how);
+}
+
+/**
+ * The checker's staleness over one attempt's session (its own session key): ACCEPTED
+ * ack to the covering INDEXED mark, or to the recall poll that found the observation.
+ */
+function checkedStaleness(ctx: CaseContext, session: string, source: StalenessSource): HistogramSummary {
+  const report = checkHistory(ctx.log.events.filter((e) => 'session' in e && e.session === session));
+  return summarize(source === 'indexed' ? report.staleness : report.stalenessProbe);
 }
 
 /**
@@ -289,15 +294,15 @@ async function measureReadYourWrites(ctx: CaseContext, session: string): Promise
 function judgeP99(
   ctx: CaseContext,
   stream: CaseStream,
-  samples: number[],
+  staleness: HistogramSummary,
   bound: number,
   stallMs: number,
   how: string,
 ): CaseVerdict {
-  const p99 = percentile(samples, 99);
-  const summary = `P99 ${p99.toFixed(1)} ms, max ${Math.max(...samples).toFixed(1)} ms over ${how}`;
+  const p99 = staleness.p99 / 1000;
+  const summary = `P99 ${p99.toFixed(1)} ms, max ${(staleness.max / 1000).toFixed(1)} ms over ${how}`;
   if (p99 < bound) return behaved('as-specified', summary);
-  const ackP99 = percentile(ackLatencies(stream), 99);
+  const ackP99 = ackLatencyP99Ms(stream);
   if (p99 - stallMs - ackP99 < bound) {
     return inconclusive(
       `${summary}: over ${bound} ms, but the tester's event loop stalled ${stallMs.toFixed(0)} ms and ` +
@@ -307,35 +312,16 @@ function judgeP99(
   return ctx.fail(`P99 staleness < ${bound} ms`, `${summary}; ACCEPTED acks P99 ${ackP99.toFixed(1)} ms`);
 }
 
-/** Send-to-ACCEPTED times of one stream, in ms. */
-function ackLatencies(stream: CaseStream): number[] {
+/** P99 of one stream's send-to-ACCEPTED times, in ms (0 without any). */
+function ackLatencyP99Ms(stream: CaseStream): number {
   const sentAt = new Map<bigint, number>();
-  const out: number[] = [];
+  const h = newHistogram();
   for (const e of stream.events()) {
     if (e.type === 'send') sentAt.set(e.seq, e.t);
     else if (e.type === 'ack' && e.status === 'ACCEPTED') {
       const t = sentAt.get(e.seq);
-      if (t !== undefined) out.push(e.t - t);
+      if (t !== undefined) recordMs(h, e.t - t);
     }
   }
-  return out.length > 0 ? out : [0];
-}
-
-/** ACCEPTED-to-first-covering-INDEXED times of one stream, in ms. */
-function stalenessSamples(stream: CaseStream): number[] {
-  const accepted = new Map<bigint, number>();
-  const samples: number[] = [];
-  let covered = 0n;
-  for (const e of stream.events()) {
-    if (e.type !== 'ack') continue;
-    if (e.status === 'ACCEPTED') accepted.set(e.seq, e.t);
-    else if (e.status === 'INDEXED' && e.seq > covered) {
-      for (let s = covered + 1n; s <= e.seq; s++) {
-        const t = accepted.get(s);
-        if (t !== undefined) samples.push(e.t - t);
-      }
-      covered = e.seq;
-    }
-  }
-  return samples;
+  return summarize(h).p99 / 1000;
 }

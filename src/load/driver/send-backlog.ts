@@ -279,7 +279,7 @@ export class SendBacklog {
    * Only a rejection from the current round rewinds; the ones behind it were pipelined.
    */
   reject(seq: number, tx: Transmission | undefined, reason: number, expected: number): RejectAction {
-    if (!tx || tx.kind !== 'normal' || tx.epoch !== this.epoch) return NONE;
+    if (tx?.kind !== 'normal' || tx.epoch !== this.epoch) return NONE;
     switch (reason) {
       case RejectReason.OVERLOADED:
         this.window = Math.max(1, this.window / 2);
@@ -302,7 +302,10 @@ export class SendBacklog {
         return this.contradicted(seq, reason, expected);
       default:
         // Invalid observation, space full, closing: retrying the same payload cannot help.
-        return { kind: 'stop', why: `observation ${seq} rejected with ${rejectReasonName[reason] ?? reason}` };
+        return {
+          kind: 'stop',
+          why: `observation ${seq} rejected with ${rejectReasonName[reason] ?? reason}`,
+        };
     }
   }
 

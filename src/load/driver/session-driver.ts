@@ -10,7 +10,7 @@
 import type { HistorySink, SessionKey } from '../../check/history.js';
 import type { ObservationResponse, StreamCapabilities } from '../../protocol/messages.js';
 import { AckStatus, rejectReasonName, streamStateName } from '../../protocol/messages.js';
-import { type PreEncodedEpisode, RecordedStream, StreamEndedError } from '../../protocol/recorded-stream.js';
+import { RecordedStream, StreamEndedError } from '../../protocol/recorded-stream.js';
 import type { RunClock } from '../../protocol/run-clock.js';
 import { seededRandom } from '../../util/seeded-random.js';
 import { DriverCounter, type DriverEvents } from './driver-events.js';
@@ -70,7 +70,6 @@ export class TargetError extends Error {
 
 /** Used when an OVERLOADED rejection gives no retry_after_ms. */
 const DEFAULT_RETRY_AFTER_MS = 10;
-
 
 export class SessionDriver implements FaultTarget {
   private stream: RecordedStream | undefined;
