@@ -45,6 +45,14 @@ function sendAll(b: SendBacklog, now: number): NextSend[] {
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
+/** A backlog of n arrivals (due at 1..n ms), all due and as many sent as the window allows. */
+function sentBacklog(n: number, window: number): SendBacklog {
+  const { b } = backlog(range(1, n), window);
+  b.release(n);
+  sendAll(b, n);
+  return b;
+}
+
 describe('SendBacklog', () => {
   it('releases only the arrivals due by now, in order, each offered once', () => {
     const { b, offered } = backlog([0, 10, 20, 30], 8);
@@ -90,9 +98,7 @@ describe('SendBacklog', () => {
   });
 
   it('OVERLOADED halves the window and rewinds to the rejected sequence; pipelined rejections behind it are not acted on', () => {
-    const { b } = backlog(range(1, 20), 8);
-    b.release(20);
-    sendAll(b, 20);
+    const b = sentBacklog(20, 8);
     b.accept(1, b.answered(1));
     expect(b.reject(2, b.answered(2), RejectReason.OVERLOADED, 2)).toEqual({ kind: 'back-off' });
     expect(b.currentWindow).toBe(4);
@@ -108,9 +114,7 @@ describe('SendBacklog', () => {
   });
 
   it('grows the window back by about one per window of ACCEPTED acks (AIMD), never beyond the configured one', () => {
-    const { b } = backlog(range(1, 200), 8);
-    b.release(200);
-    sendAll(b, 200);
+    const b = sentBacklog(200, 8);
     b.reject(1, b.answered(1), RejectReason.OVERLOADED, 1);
     expect(b.currentWindow).toBe(4);
     for (const seq of range(2, 8)) b.reject(seq, b.answered(seq), RejectReason.SEQUENCE_GAP, 1);
@@ -125,9 +129,7 @@ describe('SendBacklog', () => {
   });
 
   it('SEQUENCE_GAP resends from the expected sequence, or stops when the server contradicts its own acks', () => {
-    const { b } = backlog(range(1, 10), 8);
-    b.release(10);
-    sendAll(b, 10);
+    const b = sentBacklog(10, 8);
     b.accept(1, b.answered(1));
     expect(b.reject(2, b.answered(2), RejectReason.SEQUENCE_GAP, 2)).toEqual({ kind: 'resend' });
     expect(b.resendFrom).toBe(2);
@@ -142,9 +144,7 @@ describe('SendBacklog', () => {
   });
 
   it('DUPLICATE_SEQUENCE with a later expected sequence settles what the server holds (its acks were lost)', () => {
-    const { b } = backlog(range(1, 10), 16);
-    b.release(10);
-    sendAll(b, 10);
+    const b = sentBacklog(10, 16);
     expect(b.reject(1, b.answered(1), RejectReason.DUPLICATE_SEQUENCE, 5)).toEqual({ kind: 'resend' });
     expect(b.acceptedThrough).toBe(4);
     expect(b.resendFrom).toBe(5);
@@ -176,9 +176,7 @@ describe('SendBacklog', () => {
   });
 
   it('a resume settles everything up to initial_sequence and resends the rest; an impossible one is refused', () => {
-    const { b } = backlog(range(1, 6), 8);
-    b.release(6);
-    sendAll(b, 6);
+    const b = sentBacklog(6, 8);
     b.accept(1, b.answered(1));
     expect(b.resumedAt(3)).toBe(2);
     expect(b.inFlight).toBe(0);
