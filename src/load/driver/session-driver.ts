@@ -71,7 +71,7 @@ export class TargetError extends Error {
 /** Used when an OVERLOADED rejection gives no retry_after_ms. */
 const DEFAULT_RETRY_AFTER_MS = 10;
 
-export class SessionDriver implements FaultTarget {
+export class SessionDriver {
   private stream: RecordedStream | undefined;
   private sessionId = '';
   private capabilities: StreamCapabilities | undefined;
@@ -104,7 +104,7 @@ export class SessionDriver implements FaultTarget {
       lateBudgetMs: o.lateBudgetMs,
       onOffered: (intendedT) => d.events.offered(intendedT),
     });
-    this.faults = new FaultInjector(d.faults, this, this.backlog, d.channel, d.clock, d.events);
+    this.faults = new FaultInjector(d.faults, this.faultTarget(), this.backlog, d.channel, d.clock, d.events);
   }
 
   /** In flight now: sent, no outcome yet. */
@@ -147,37 +147,34 @@ export class SessionDriver implements FaultTarget {
 
   // ---- what faults act on ----
 
-  get running(): boolean {
-    return !this.stopped && !this.failure && this.settle !== undefined;
+  private faultTarget(): FaultTarget {
+    const driver = this;
+    return {
+      get running() {
+        return !driver.stopped && !driver.failure && driver.settle !== undefined;
+      },
+      get connectedStream() {
+        return driver.connected ? driver.stream : undefined;
+      },
+      get supportsResume() {
+        return driver.capabilities?.supportsResume ?? false;
+      },
+      sendInjected: (stream, kind, seq) => this.sendInjected(stream, kind, seq),
+      held: (until) => this.arm(until),
+      detach: () => {
+        this.connected = false;
+        this.stream = undefined;
+      },
+      resume: () => void this.reconnect(),
+    };
   }
 
-  get connectedStream(): RecordedStream | undefined {
-    return this.connected ? this.stream : undefined;
-  }
-
-  get supportsResume(): boolean {
-    return this.capabilities?.supportsResume ?? false;
-  }
-
-  sendInjected(stream: RecordedStream, kind: 'gap' | 'duplicate', seq: number): void {
+  private sendInjected(stream: RecordedStream, kind: 'gap' | 'duplicate', seq: number): void {
     const now = this.d.clock.now();
     this.backlog.injected(seq, kind, now);
     if (!stream.send(BigInt(seq), this.d.pool.next(), { intent: kind, intendedT: now })) {
       this.blockUntilDrained(stream);
     }
-  }
-
-  held(until: number): void {
-    this.arm(until);
-  }
-
-  detach(): void {
-    this.connected = false;
-    this.stream = undefined;
-  }
-
-  resume(): void {
-    void this.reconnect();
   }
 
   // ---- connection ----
