@@ -279,8 +279,8 @@ export class SessionDriver {
     const now = this.d.clock.now();
     b.release(now);
     const stream = this.stream;
+    const heldUntil = this.faults.heldUntil;
     while (b.hasDue) {
-      const heldUntil = this.faults.heldUntil;
       const blocked =
         !this.connected || !stream || this.transportBlocked || now < this.pausedUntil || now < heldUntil;
       if (blocked) {
