@@ -96,8 +96,9 @@ export class CaseStream {
     return this.rs.send(seq, episode, o);
   }
 
-  close(drain: boolean, lastSequence: bigint): void {
-    this.rs.close(drain, lastSequence);
+  /** Sends close and half-closes, unless `keepOpen` (to send more before halfClose()). */
+  close(drain: boolean, lastSequence: bigint, o: { keepOpen?: boolean } = {}): void {
+    this.rs.close(drain, lastSequence, o);
   }
 
   /** The next ACCEPTED or REJECTED ack in the order received, the end of the stream, or a timeout. */

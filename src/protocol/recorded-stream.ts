@@ -58,6 +58,7 @@ export class RecordedStream {
   sessionId = '';
   private endResult: StreamEnd | undefined;
   private byClient = false;
+  private halfClosed = false;
   private initAckResult: StreamInitAck | undefined;
   private readonly initWaiters: Array<(ack: StreamInitAck | StreamEnd) => void> = [];
   private readonly drainWaiters = new Set<() => void>();
@@ -167,18 +168,26 @@ export class RecordedStream {
     return this.call.write(message);
   }
 
-  close(drain: boolean, lastSequence: bigint): boolean {
+  /**
+   * Sends `close`, then half-closes (CLS-8: the server ends the RPC only after the client's
+   * half-close). `keepOpen` leaves the client's side open, to send more before halfClose().
+   */
+  close(drain: boolean, lastSequence: bigint, o: { keepOpen?: boolean } = {}): boolean {
     this.record({ ...this.base, type: 'close-sent', drain, lastSequence });
-    return this.call.write({
+    const room = this.call.write({
       memorySpaceId: this.memorySpaceId,
       sessionId: this.sessionId,
       sequenceNumber: 0n,
       operation: { case: 'close', close: { drainQueue: drain, lastSequence } },
     });
+    if (!o.keepOpen) this.halfClose();
+    return room;
   }
 
   /** Ends the client's side (half-close); the server answers with the end of the RPC. */
   halfClose(): void {
+    if (this.halfClosed) return;
+    this.halfClosed = true;
     this.call.end();
   }
 

@@ -30,6 +30,11 @@ class ObserveStream implements AttachedStream, OpenStream {
   /** Another stream resumed the session: nothing more from this one counts (RES-5). */
   private fenced = false;
   private gone = false;
+  /** The client ended its side: every request it sent has been read (and answered). */
+  private halfClosed = false;
+  /** The close's steps are done (STATE_CLOSED sent); the RPC ends at the half-close (CLS-8). */
+  private closeDone = false;
+  private linger: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly core: ServerCore,
@@ -256,13 +261,37 @@ class ObserveStream implements AttachedStream, OpenStream {
       waitVisible: () => session.drained(),
       sendFinalIndexed: () => core.sendIndexed(session, true),
       sendClosed: () => this.writer.send(core.statusResponse(session, StreamState.CLOSED, 'session closed')),
-      end: () => this.writer.end(),
+      end: () => this.onCloseDone(),
     });
+  }
+
+  /**
+   * CLS-8: only the client's half-close says that nothing more is on its way; ending the RPC
+   * before it would drop, unanswered, what the client sent after close that is still in the
+   * transport. So the RPC ends at the half-close, or after the linger for a client that never
+   * half-closes.
+   */
+  private onCloseDone(): void {
+    this.closeDone = true;
+    if (this.halfClosed) {
+      this.writer.end();
+      return;
+    }
+    this.linger = setTimeout(() => this.writer.end(), this.core.config.closeLingerMs);
+    this.linger.unref();
   }
 
   /** SES-10: a half-close without close ends the RPC with OK; the session stays resumable. */
   private onHalfClose(): void {
-    if (this.closeRequested) return; // the close in progress ends the RPC
+    this.halfClosed = true;
+    if (this.closeRequested) {
+      // A close still running ends the RPC when its steps are done; a finished one waited for this.
+      if (this.closeDone) {
+        clearTimeout(this.linger);
+        this.writer.end();
+      }
+      return;
+    }
     if (this.session) this.core.registry.detach(this.session, this);
     this.writer.end();
   }
@@ -270,6 +299,7 @@ class ObserveStream implements AttachedStream, OpenStream {
   private onGone(): void {
     if (this.gone) return;
     this.gone = true;
+    clearTimeout(this.linger);
     this.core.openStreams.delete(this);
     if (this.session) this.core.registry.detach(this.session, this);
   }

@@ -11,7 +11,10 @@ export type ObserveCall = grpc.ServerDuplexStream<ObservationRequest, Observatio
  */
 export interface ResponseWriter {
   send(response: ObservationResponse): void;
-  /** Ends the RPC with OK after everything sent so far. */
+  /**
+   * Ends the RPC with OK after everything sent so far. Called once the client half-closed, so
+   * every request it sent has been read and answered (or, after close, once the linger ran out).
+   */
   end(): void;
   /** Ends the RPC with a status code and a message saying what was wrong. */
   fail(code: grpc.status, details: string): void;
@@ -29,36 +32,23 @@ export type WriterFactory = (call: ObserveCall) => ResponseWriter;
  */
 export const createResponseWriter: WriterFactory = (call) => {
   let done = false;
-  let ending = false;
   let paused = false;
-  const resume = (): void => {
-    paused = false;
-    call.resume();
-  };
   return {
     send(response) {
       if (done || call.cancelled) return;
-      // While ending, read on: what is left to read is bounded by what the peer sent before the end.
-      if (!call.write(response) && !paused && !ending) {
+      if (!call.write(response) && !paused) {
         paused = true;
         call.pause();
-        call.once('drain', resume);
+        call.once('drain', () => {
+          paused = false;
+          call.resume();
+        });
       }
     },
     end() {
-      if (done || ending) return;
-      ending = true;
-      // Requests that arrived while reading was paused (a drained close behind a full write
-      // buffer) must still get their answers (ACK-1, CLS-4): read them, then end. One turn of
-      // the event loop lets the buffered ones and those in the transport's buffer through.
-      if (paused) resume();
-      setImmediate(() =>
-        setImmediate(() => {
-          if (done) return;
-          done = true;
-          call.end();
-        }),
-      );
+      if (done) return;
+      done = true;
+      call.end();
     },
     fail(code, details) {
       if (done) return;

@@ -18,6 +18,8 @@ export interface ServerConfig {
   /** How long a detached session stays resumable. */
   sessionIdleTimeoutMs: number;
   heartbeatIntervalMs: number;
+  /** After a close, how long the RPC waits for the client's half-close before it ends anyway (CLS-8). */
+  closeLingerMs: number;
   /** 0 = no metrics endpoint. */
   metricsPort: number;
   /** Limit on Episode.what in UTF-8 bytes. */
@@ -42,6 +44,7 @@ export function defaultServerConfig(): ServerConfig {
     maxElements: 1_000_000,
     sessionIdleTimeoutMs: 5 * 60_000,
     heartbeatIntervalMs: 5_000,
+    closeLingerMs: 10_000,
     metricsPort: 0,
     maxTextBytes: 64 * 1024,
     maxMessageBytes: 4 * 1024 * 1024,

@@ -63,6 +63,7 @@ export function serverConfigFromFlags(flags: ServeFlags): ServerConfig {
       d.sessionIdleTimeoutMs,
     ),
     heartbeatIntervalMs: duration(flags.heartbeatInterval, '--heartbeat-interval', 10, d.heartbeatIntervalMs),
+    closeLingerMs: d.closeLingerMs,
     metricsPort: integer(flags.metricsPort, '--metrics-port', 0, 65535, d.metricsPort),
     maxTextBytes: integer(flags.maxTextBytes, '--max-text-bytes', 1, 2 ** 31 - 1, d.maxTextBytes),
     maxMessageBytes: integer(

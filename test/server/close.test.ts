@@ -80,7 +80,7 @@ describe('close', () => {
   it('[CLS-4][CLS-5] after close: observations are SESSION_CLOSING and never indexed; a repeated close is ignored', async () => {
     const s = await TestStream.init(t.client, { indexAcks: true });
     s.send(1, episode(13_001));
-    s.rs.close(true, 1n);
+    s.rs.close(true, 1n, { keepOpen: true });
     s.send(2, episode(13_002));
     s.rs.close(true, 1n);
     const end = await s.rs.ended;
@@ -97,6 +97,30 @@ describe('close', () => {
     expect(found.results.map((m) => m.id)).not.toContain('ep-13002');
   });
 
+  // The server learns that nothing more is coming only from the client's half-close: a server
+  // that ends the RPC on its own once STATE_CLOSED is out drops, unanswered, whatever the client
+  // sent that was still on its way. Sending only after STATE_CLOSED arrived makes that certain.
+  it.each([true, false])(
+    '[CLS-4][ACK-1] after STATE_CLOSED (drain %s) the RPC stays open until the half-close: what arrives meanwhile is answered',
+    async (drain) => {
+      const s = await TestStream.init(t.client);
+      s.send(1, episode(13_101));
+      await s.untilOutcomes(1);
+      s.rs.close(drain, 1n, { keepOpen: true });
+      await s.until(() => kinds(s).includes('CLOSED'), 'STATE_CLOSED');
+      s.send(2, episode(13_102));
+      await s.untilOutcomes(2);
+      s.send(3, episode(13_103));
+      await s.untilOutcomes(3);
+      s.rs.halfClose();
+      expect((await s.rs.ended).code).toBe(status.OK);
+      expect(s.outcomes().slice(1)).toMatchObject([
+        { status: AckStatus.REJECTED, reason: RejectReason.SESSION_CLOSING, seq: 2n },
+        { status: AckStatus.REJECTED, reason: RejectReason.SESSION_CLOSING, seq: 3n },
+      ]);
+    },
+  );
+
   it('[CLS-6] a closed session is gone: resume is NOT_FOUND and its id can start a new session', async () => {
     const s = await TestStream.init(t.client, { sessionId: 'cls6-session' });
     s.send(1);
@@ -109,6 +133,21 @@ describe('close', () => {
     const again = await TestStream.init(t.client, { sessionId: 'cls6-session' });
     expect((await again.rs.initAck(1000)).initialSequence).toBe(0n);
     again.rs.halfClose();
+  });
+});
+
+describe('close, client never half-closes', () => {
+  it('[CLS-8] the RPC still ends OK after the linger', async () => {
+    const t = await startTestServer({ closeLingerMs: 200 });
+    try {
+      const s = await TestStream.init(t.client);
+      s.send(1, episode(13_201));
+      s.rs.close(false, 1n, { keepOpen: true });
+      expect((await s.rs.ended).code).toBe(status.OK);
+      expect(kinds(s).at(-1)).toBe('CLOSED');
+    } finally {
+      await t.stop();
+    }
   });
 });
 

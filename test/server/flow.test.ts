@@ -110,8 +110,9 @@ describe('flow control and admission', () => {
     expect(gap?.reason).toBe(RejectReason.SEQUENCE_GAP);
     expect(invalid?.reason).toBe(RejectReason.INVALID_OBSERVATION);
     expect(overloaded?.reason).toBe(RejectReason.OVERLOADED);
-    s.rs.close(true, 90n);
+    s.rs.close(true, 90n, { keepOpen: true });
     s.send(95, bad); // closing beats everything
+    s.rs.halfClose();
     await s.untilOutcomes(94);
     expect(s.outcomes()[93]?.reason).toBe(RejectReason.SESSION_CLOSING);
     held.release();

@@ -209,9 +209,10 @@ export const CLOSE_CASES: ConformCase[] = [
       // The backlog keeps the drain busy, so the observation behind the close arrives while the stream is open.
       const ahead = await queueBacklog(ctx, backlog);
       sendValidRun(ctx, stream, 1n, n);
-      stream.close(true, n);
+      stream.close(true, n, { keepOpen: true });
       const late = { seq: n + 1n, episode: ctx.episodes.valid() };
       stream.send(late.seq, late.episode);
+      stream.halfClose();
       await stream.expectAcceptedRun(1n, n);
       const o = await stream.nextOutcome(ctx.scaled(10_000));
       const closing =
@@ -241,7 +242,7 @@ export const CLOSE_CASES: ConformCase[] = [
     async procedure(ctx) {
       const { stream } = await ctx.start();
       await acceptRun(ctx, stream, 1n, 5n);
-      stream.close(true, 5n);
+      stream.close(true, 5n, { keepOpen: true });
       stream.close(true, 5n);
       await stream.expectEnd([Grpc.OK], 'close, then the same close again', ctx.scaled(10_000));
       const closed = stream.statuses().filter((s) => s.state === 'CLOSED').length;
