@@ -168,6 +168,8 @@ class ObserveStream implements AttachedStream, OpenStream {
       sequenceNumber: 0n,
       serverTimestampMs: Date.now(),
     });
+    // SES-13: the state at once, not only with the first heartbeat or pressure change.
+    this.writer.send(core.currentStatus(session));
     // RES-6: what became visible while the session was detached is reported on the new stream.
     core.sendIndexed(session);
   }

@@ -172,6 +172,11 @@ export class ServerCore {
     });
   }
 
+  /** The current state (SES-12, SES-13, FLOW-3..FLOW-5) as a status to the session's stream. */
+  currentStatus(session: Session): ObservationResponse {
+    return this.statusResponse(session, this.pressure, this.stateMessage());
+  }
+
   private stateMessage(): string {
     if (this.shuttingDown) return SHUTTING_DOWN;
     if (this.pressure === StreamState.OVERLOADED) return 'queue above 90%: new observations are refused';
@@ -181,10 +186,7 @@ export class ServerCore {
 
   /** The current state to every attached stream (transitions, repeats, heartbeat). */
   pushStatus(): void {
-    const message = this.stateMessage();
-    for (const session of this.registry.attached) {
-      session.stream?.writer.send(this.statusResponse(session, this.pressure, message));
-    }
+    for (const session of this.registry.attached) session.stream?.writer.send(this.currentStatus(session));
   }
 
   private updatePressure(): void {

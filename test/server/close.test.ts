@@ -54,7 +54,7 @@ describe('close', () => {
     const s = await TestStream.init(t.client, { indexAcks: true });
     s.rs.close(true, 0n);
     expect((await s.rs.ended).code).toBe(status.OK);
-    expect(kinds(s)).toEqual(['init', 'CLOSED']);
+    expect(kinds(s)).toEqual(['init', 'status', 'CLOSED']);
   });
 
   it('[CLS-2] a last_sequence mismatch ends with FAILED_PRECONDITION naming both values; session resumable', async () => {

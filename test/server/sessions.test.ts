@@ -197,6 +197,39 @@ describe('sessions', () => {
   });
 });
 
+describe('state at init', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(); // heartbeats a minute apart: any status here is not one
+  });
+  afterAll(() => t.stop());
+
+  it('[SES-13][FLOW-1] the current state comes right after the init ack, for a new session and a resume', async () => {
+    const s = await TestStream.init(t.client, { sessionId: 'ses13-session' });
+    s.send(1, episode(11_301));
+    await s.untilOutcomes(1);
+    expect(s.responses[1]?.result?.case).toBe('status');
+    expect(s.statuses()[0]).toMatchObject({
+      state: StreamState.ACTIVE,
+      queueCapacity: 1000,
+      lastAcceptedSequence: 0n,
+    });
+    s.rs.halfClose();
+    await s.rs.ended;
+    const r = await TestStream.init(t.client, {
+      sessionId: 'ses13-session',
+      resume: true,
+      claimedSequence: 1n,
+    });
+    await r.until(() => r.statuses().length > 0, 'the state after the resume ack');
+    expect(r.responses[1]?.result?.case).toBe('status');
+    expect(r.statuses()[0]).toMatchObject({ state: StreamState.ACTIVE, lastAcceptedSequence: 1n });
+    for (const x of [...s.responses, ...r.responses])
+      if (x.result?.case === 'status') expect(x.sequenceNumber).toBe(0n);
+    r.rs.halfClose();
+  });
+});
+
 describe('heartbeat', () => {
   let t: TestServer;
   beforeAll(async () => {
@@ -207,8 +240,10 @@ describe('heartbeat', () => {
   it('[SES-12][FLOW-1] an idle attached stream gets StreamStatus heartbeats with the current state', async () => {
     const s = await TestStream.init(t.client);
     s.send(1);
-    await s.until(() => s.statuses().length >= 2, 'two heartbeats');
-    const hb = s.statuses()[1];
+    await s.untilOutcomes(1);
+    const before = s.statuses().length;
+    await s.until(() => s.statuses().length > before, 'a heartbeat after the ack');
+    const hb = s.statuses()[before];
     expect(hb).toMatchObject({ state: StreamState.ACTIVE, queueCapacity: 1000, lastAcceptedSequence: 1n });
     expect(hb?.queueDepth).toBeLessThanOrEqual(1000);
     expect(hb?.pressure).toBeGreaterThanOrEqual(0);

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AckStatus, RejectReason } from '../../src/protocol/messages.js';
+import { AckStatus, RejectReason, StreamState } from '../../src/protocol/messages.js';
 import { encodeEpisode, encodeObservationFrame } from '../../src/protocol/observation-codec.js';
 import { loadPackageDefinition, SERVICE_NAME } from '../../src/protocol/service-definition.js';
 import { DIM, episode, SPACE, startTestServer, type TestServer, TestStream } from './harness.js';
@@ -53,7 +53,7 @@ describe('wire compatibility', () => {
     call.end();
     await done;
     client.close();
-    const [initAck, accepted] = responses;
+    const [initAck, said, accepted] = responses;
     const rejected = responses.find((r) => r.sequenceNumber === '3');
     const indexed = responses.find(
       (r) => (r.ack as { status?: number } | undefined)?.status === AckStatus.INDEXED,
@@ -62,6 +62,9 @@ describe('wire compatibility', () => {
     expect(initAck).toMatchObject({ result: 'initAck', sequenceNumber: '0', sessionId: 'wire1-session' });
     expect(initAck?.initAck).toMatchObject({ sessionId: 'wire1-session', initialSequence: '0' });
     expect(initAck?.initAck).toMatchObject({ capabilities: { embeddingDim: DIM } });
+    // SES-13: the state right after the init ack.
+    expect(said).toMatchObject({ result: 'status', sequenceNumber: '0', sessionId: 'wire1-session' });
+    expect(said?.status).toMatchObject({ state: StreamState.ACTIVE });
     expect(accepted).toMatchObject({ result: 'ack', sequenceNumber: '1', sessionId: 'wire1-session' });
     expect(accepted?.ack).toMatchObject({ status: AckStatus.ACCEPTED, memoryId: 'wire-1' });
     expect(rejected).toMatchObject({ result: 'ack', sequenceNumber: '3', sessionId: 'wire1-session' });

@@ -196,11 +196,11 @@ export const CLOSE_CASES: ConformCase[] = [
   {
     id: 'close.data-after-close',
     category: 'close',
-    clauses: ['CLS-4'],
+    clauses: ['CLS-4', 'CLS-8'],
     requirement:
-      'An observation sent after close (while the drain runs) is REJECTED SESSION_CLOSING and never indexed',
+      'An observation sent after close, while the drain runs or after STATE_CLOSED but before the half-close, is REJECTED SESSION_CLOSING and never indexed',
     acceptable: strictly(
-      'REJECTED SESSION_CLOSING for the observation behind the close; it is never visible',
+      'REJECTED SESSION_CLOSING for the observation behind the close and for one sent after STATE_CLOSED; neither is ever visible',
     ),
     catches: [],
     async procedure(ctx) {
@@ -212,22 +212,29 @@ export const CLOSE_CASES: ConformCase[] = [
       stream.close(true, n, { keepOpen: true });
       const late = { seq: n + 1n, episode: ctx.episodes.valid() };
       stream.send(late.seq, late.episode);
-      stream.halfClose();
       await stream.expectAcceptedRun(1n, n);
-      const o = await stream.nextOutcome(ctx.scaled(10_000));
-      const closing =
-        o.kind === 'ack' &&
-        o.ack.status === 'REJECTED' &&
-        o.ack.seq === late.seq &&
-        o.ack.reason === 'SESSION_CLOSING';
-      if (!closing) {
-        return ctx.fail(
-          `REJECTED seq=${late.seq} reason=SESSION_CLOSING (the stream is still draining)`,
-          describeOutcome(o),
-        );
-      }
-      await stream.expectEnd([Grpc.OK], 'the drained close completes', ctx.scaled(10_000));
-      await expectNoneVisible(ctx, 'a', [late], 'sent after close');
+      const closing = async (seq: bigint, when: string): Promise<void> => {
+        const o = await stream.nextOutcome(ctx.scaled(10_000));
+        if (
+          o.kind === 'ack' &&
+          o.ack.status === 'REJECTED' &&
+          o.ack.seq === seq &&
+          o.ack.reason === 'SESSION_CLOSING'
+        )
+          return;
+        return ctx.fail(`REJECTED seq=${seq} reason=SESSION_CLOSING (${when})`, describeOutcome(o));
+      };
+      await closing(late.seq, 'the stream is still draining');
+      if (!(await stream.awaitStatus((s) => s.state === 'CLOSED', ctx.scaled(10_000))))
+        return ctx.fail('STATE_CLOSED once the drain completes', 'no STATE_CLOSED status');
+      // Sent only once STATE_CLOSED is here: a server that ends without waiting for the half-close
+      // drops it unanswered every time, not only when the timing is unlucky.
+      const after = { seq: n + 1n, episode: ctx.episodes.valid() };
+      stream.send(after.seq, after.episode);
+      await closing(after.seq, 'STATE_CLOSED was sent but the client has not half-closed');
+      stream.halfClose();
+      await stream.expectEnd([Grpc.OK], 'the half-close after the drained close', ctx.scaled(10_000));
+      await expectNoneVisible(ctx, 'a', [late, after], 'sent after close');
       await finishBacklog(ctx, ahead);
       return behaved('as-specified');
     },

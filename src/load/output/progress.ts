@@ -44,8 +44,10 @@ export function createProgress(
   stream: NodeJS.WriteStream = process.stderr,
 ): ProgressReporter {
   if (mode === 'quiet') return { update: () => {}, stop: () => {} };
-  // UNSPECIFIED means the server has not said a state yet (it speaks on changes and heartbeats).
-  const stateText = (state: string) => (state === 'UNSPECIFIED' ? 'state not said yet' : state);
+  // UNSPECIFIED: the target has not said a state yet (no stream open yet, or a target that speaks
+  // only on changes and heartbeats); the column stays out until it has something to show.
+  const stateColumn = (state: string, separator: string) =>
+    state === 'UNSPECIFIED' ? '' : `${separator}${state}`;
   const rates = rateTracker();
   if (mode === 'lines') {
     return {
@@ -56,7 +58,7 @@ export function createProgress(
           `[${(p.tMs / 1000).toFixed(0).padStart(4)}s] ${p.phase?.name ?? 'closing'}: ` +
             `offered ${r.offeredPerSecond.toFixed(0)}/s, accepted ${r.acceptedPerSecond.toFixed(0)}/s, ` +
             `acks ${t.accepted}, rejected ${t.rejected}, in flight ${t.inFlight}, ` +
-            `ack p99 ${r.p99Ms.toFixed(2)} ms, server ${stateText(t.serverState)}\n`,
+            `ack p99 ${r.p99Ms.toFixed(2)} ms${stateColumn(t.serverState, ', server ')}\n`,
         );
       },
       stop: () => {},
@@ -66,7 +68,7 @@ export function createProgress(
     {
       stream,
       format:
-        '{phase} [{bar}] {value}/{total}s | {rate}/s accepted | acks {acks} | rejected {rejected} | p99 {p99} ms | {state}',
+        '{phase} [{bar}] {value}/{total}s | {rate}/s accepted | acks {acks} | rejected {rejected} | p99 {p99} ms{state}',
       hideCursor: true,
       clearOnComplete: false,
     },
@@ -92,7 +94,7 @@ export function createProgress(
         acks: p.totals.accepted,
         rejected: p.totals.rejected,
         p99: r.p99Ms.toFixed(2),
-        state: stateText(p.totals.serverState),
+        state: stateColumn(p.totals.serverState, ' | '),
       });
     },
     stop() {
