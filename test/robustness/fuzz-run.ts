@@ -146,6 +146,8 @@ async function runStream(index: number, o: FuzzOptions, report: FuzzReport): Pro
     if (step.cls === 'observation') observations++;
     if (!room) await s.drained();
   }
+  // Nothing follows the terminator; after a close the server ends the RPC at the half-close (CLS-8).
+  s.halfClose();
   report.observationSteps += observations;
   const end = await Promise.race([
     s.ended,

@@ -121,6 +121,22 @@ describe('close', () => {
     },
   );
 
+  // The batch is larger than HTTP/2's flow-control window: much of what follows the close is
+  // still in the client's transport when the server reads the close, and arrives only after the
+  // server reads on. Ending the RPC once STATE_CLOSED is out drops nearly all of it unanswered.
+  it('[CLS-4][CLS-8][ACK-1] close and 2,000 observations behind it in one write batch: every one is answered before OK', async () => {
+    const s = await TestStream.init(t.client);
+    for (let i = 1; i <= 10; i++) s.send(i, episode(13_300 + i));
+    s.rs.close(false, 10n, { keepOpen: true });
+    const late = 2000;
+    for (let i = 11; i <= 10 + late; i++) s.send(i, episode(13_300 + i));
+    s.rs.halfClose();
+    expect((await s.rs.ended).code).toBe(status.OK);
+    const outcomes = s.outcomes();
+    expect(outcomes).toHaveLength(10 + late);
+    expect(outcomes.filter((o) => o.reason === RejectReason.SESSION_CLOSING)).toHaveLength(late);
+  });
+
   it('[CLS-6] a closed session is gone: resume is NOT_FOUND and its id can start a new session', async () => {
     const s = await TestStream.init(t.client, { sessionId: 'cls6-session' });
     s.send(1);
