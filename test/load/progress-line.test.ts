@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createProgress } from '../../src/load/output/progress.js';
-import type { LiveTotals } from '../../src/load/run/series-accumulator.js';
-import { newHistogram } from '../../src/stats/histogram.js';
+import { SeriesAccumulator } from '../../src/load/run/series-accumulator.js';
 import { scenarioOf } from './scenario-helpers.js';
 
 function linesOf(states: string[]): string[] {
@@ -10,17 +9,8 @@ function linesOf(states: string[]): string[] {
   const scenario = scenarioOf(['{ name: steady, duration: 10s, shape: constant, rate: 10 }']);
   const progress = createProgress('lines', scenario, stream);
   for (const [i, serverState] of states.entries()) {
-    const totals: LiveTotals = {
-      second: i,
-      offered: 0,
-      sent: 0,
-      accepted: 0,
-      rejected: 0,
-      inFlight: 0,
-      ackLatency: newHistogram(),
-      staleness: newHistogram(),
-      serverState,
-    };
+    const { totals } = new SeriesAccumulator();
+    totals.serverState = serverState;
     progress.update({ tMs: (i + 1) * 1000, phase: scenario.phases[0], totals });
   }
   return written;
