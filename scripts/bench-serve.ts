@@ -6,11 +6,11 @@
 //   3. P99 staleness at 70% of that rate (ACCEPTED ack to covering INDEXED ack)
 //   4. P99 ack latency at 1,000 observations/s
 import { availableParallelism, loadavg } from 'node:os';
+import { startEmbeddedServer } from '../src/endpoint/embedded-server.js';
 import { emptyEpisode } from '../src/protocol/messages.js';
 import { encodeEpisode } from '../src/protocol/observation-codec.js';
 import { makeEngramClient } from '../src/protocol/service-definition.js';
 import type { HistogramSummary } from '../src/stats/histogram.js';
-import { startEmbeddedServer } from '../src/target/embedded-server.js';
 import { BenchStream, type StreamFigures } from './bench-serve/bench-stream.js';
 import { rawInsertRate } from './bench-serve/raw-hnsw-rate.js';
 import { cpuDelta, threadCpu } from './bench-serve/thread-cpu.js';

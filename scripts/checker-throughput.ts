@@ -5,7 +5,7 @@
 // Run: npx tsx scripts/checker-throughput.ts [sessions] [sendsPerSession]
 import { performance } from 'node:perf_hooks';
 import { createChecker } from '../src/check/checker.js';
-import type { HistoryEvent } from '../src/check/history.js';
+import type { HistoryEvent } from '../src/history/history.js';
 
 const sessions = Number(process.argv[2] ?? 100);
 const perSession = Number(process.argv[3] ?? 20_000);

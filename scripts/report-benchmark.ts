@@ -1,10 +1,11 @@
 // How long `report` takes and how big its outputs are for a 10-minute run, whole and as
 // 4 shards (figures for docs and the issue; not a timed test). Run: npm run bench:report
+
+import { mergeResults } from '../src/judge/merge/merge-results.js';
 import { renderHtml } from '../src/report/html.js';
 import { renderJunit } from '../src/report/junit.js';
-import { mergeResults } from '../src/report/merge.js';
-import type { BenchResults } from '../src/report/results.js';
-import { sampleBench } from '../test/report/sample-results.js';
+import type { BenchResults } from '../src/results/results.js';
+import { sampleBench } from '../test/support/sample-results.js';
 
 const SECONDS = 600;
 const SHARDS = 4;

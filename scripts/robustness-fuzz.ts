@@ -3,12 +3,12 @@
 // process; prints the figures for
 // docs/reliability.md and exits 1 on any violation.
 import { availableParallelism, cpus, loadavg } from 'node:os';
+import { startEmbeddedServer } from '../src/endpoint/embedded-server.js';
 import { makeEngramClient } from '../src/protocol/service-definition.js';
-import { startEmbeddedServer } from '../src/target/embedded-server.js';
-import { cleanClientRoundTrip } from '../test/robustness/clean-client.js';
-import { fuzzServerArgs, runFuzz } from '../test/robustness/fuzz-run.js';
-import { mib, residentBytes } from '../test/robustness/process-memory.js';
-import { fuzzRecall } from '../test/robustness/recall-fuzz.js';
+import { cleanClientRoundTrip } from '../test/support/clean-client.js';
+import { fuzzServerArgs, runFuzz } from '../test/support/fuzz-run.js';
+import { mib, residentBytes } from '../test/support/process-memory.js';
+import { fuzzRecall } from '../test/support/recall-fuzz.js';
 
 const streams = Number(process.env.FUZZ_STREAMS ?? 1000);
 const stepsPerStream = Number(process.env.FUZZ_STEPS ?? 100);

@@ -4,12 +4,12 @@
 // the time back to ACTIVE after the load stops. Exits 1 if a promise was broken.
 import net from 'node:net';
 import { availableParallelism, cpus, loadavg } from 'node:os';
+import { startEmbeddedServer } from '../src/endpoint/embedded-server.js';
 import { runClock } from '../src/protocol/run-clock.js';
 import { makeEngramClient } from '../src/protocol/service-definition.js';
-import { startEmbeddedServer } from '../src/target/embedded-server.js';
-import { runOverload } from '../test/robustness/overload-run.js';
-import { mib } from '../test/robustness/process-memory.js';
-import { sendReliably } from '../test/robustness/reliable-sender.js';
+import { runOverload } from '../test/support/overload-run.js';
+import { mib } from '../test/support/process-memory.js';
+import { sendReliably } from '../test/support/reliable-sender.js';
 
 const DIM = Number(process.env.OVERLOAD_DIM ?? 384);
 const SECONDS = Number(process.env.OVERLOAD_SECONDS ?? 60);

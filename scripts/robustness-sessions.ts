@@ -4,9 +4,9 @@
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { runClock } from '../src/protocol/run-clock.js';
 import { makeEngramClient } from '../src/protocol/service-definition.js';
-import { forkServer } from '../test/robustness/forked-server.js';
-import { mib, residentBytes } from '../test/robustness/process-memory.js';
-import { openSessions, streamAndClose } from '../test/robustness/session-fleet.js';
+import { forkServer } from '../test/support/forked-server.js';
+import { mib, residentBytes } from '../test/support/process-memory.js';
+import { openSessions, streamAndClose } from '../test/support/session-fleet.js';
 
 const IDLE = Number(process.env.IDLE_SESSIONS ?? 10_000);
 const DIM = 8;

@@ -1,8 +1,9 @@
 // What the checker takes and gives: its options and its report. Kept apart from
 // checker.ts so that bench and conform can name the types without the fold.
-import type { Finding } from '../report/results.js';
+
+import type { HistoryEvent, SessionKey } from '../history/history.js';
+import type { Finding } from '../results/results.js';
 import type { Histogram } from '../stats/histogram.js';
-import type { HistoryEvent, SessionKey } from './history.js';
 
 export type StreamEndEvent = Extract<HistoryEvent, { type: 'stream-end' }>;
 

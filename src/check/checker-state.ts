@@ -1,8 +1,9 @@
 // The checker's memory per session and per stream: counters, marks and the small
 // sets that are still open (outstanding sends, accepted-but-not-indexed), never
 // the events themselves.
+
+import type { SessionKey, StreamId } from '../history/history.js';
 import { AcceptedBacklog } from './accepted-backlog.js';
-import type { SessionKey, StreamId } from './history.js';
 import { type PendingSend, PendingSends } from './pending-sends.js';
 
 export class SessionState {

@@ -8,11 +8,12 @@
 // and continue at initial_sequence + 1 after a resume; the right rejection reason
 // follows from the session's last accepted sequence when the ack arrives (checks run
 // closing, sequence, validity, admission). INDEXED marks are cumulative.
-import type { FindingExample } from '../report/results.js';
+
+import type { HistoryEvent, SendIntent, SessionKey, StreamId } from '../history/history.js';
+import type { FindingExample } from '../results/results.js';
 import type { CheckCounts, Checker, CheckerOptions, CheckReport, StreamEndEvent } from './check-types.js';
 import { SessionState, StreamState } from './checker-state.js';
 import { FindingCollector } from './finding-collector.js';
-import type { HistoryEvent, SendIntent, SessionKey, StreamId } from './history.js';
 import type { PendingSend } from './pending-sends.js';
 import { ProbeWindow } from './probe-window.js';
 import { StalenessRecorder } from './staleness-recorder.js';

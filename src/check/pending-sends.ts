@@ -2,7 +2,7 @@
 // REJECTED ack. Outcomes correlate to sends in order per sequence number (a retry
 // of the same number after a rejection is a new send), and the send order is kept
 // so the oldest outstanding send can be found when the stream gets too far ahead.
-import type { SendIntent } from './history.js';
+import type { SendIntent } from '../history/history.js';
 
 export interface PendingSend {
   /** Position in the stream's send order. */

@@ -4,7 +4,7 @@
 // write. Bounded: the oldest episodes fall out and their probes count as unmatched.
 // A re-sent episode id (a retry, or a generator's pooled episode) updates its record
 // in place, so the common send costs two map look-ups and no allocation.
-import type { SessionKey } from './history.js';
+import type { SessionKey } from '../history/history.js';
 
 export type EpisodeState = 'pending' | 'accepted' | 'rejected' | 'not-received' | 'indeterminate';
 

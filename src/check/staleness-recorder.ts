@@ -1,9 +1,10 @@
 // Staleness samples from both sources into HDR histograms, the caller's callback,
 // and the few worst samples as examples for a staleness-over-bound finding.
-import type { FindingExample } from '../report/results.js';
+
+import type { SessionKey } from '../history/history.js';
+import type { FindingExample } from '../results/results.js';
 import { type Histogram, newHistogram, recordMs } from '../stats/histogram.js';
 import type { StalenessSource } from './check-types.js';
-import type { SessionKey } from './history.js';
 
 interface Sample {
   ms: number;

@@ -1,6 +1,12 @@
 // `engram-stream bench FILE`: flags -> scenario -> runBench -> progress, summary,
 // results JSON (and HTML) -> exit code from the verdict.
 import type { Command } from 'commander';
+import {
+  addConnectionOptions,
+  type ConnectionFlags,
+  connectionFlagsOf,
+  connectionFromFlags,
+} from '../endpoint/connection-options.js';
 import { createProgress, progressMode } from '../load/output/progress.js';
 import {
   defaultResultsPath,
@@ -8,18 +14,12 @@ import {
   writeResults,
   writeTextFile,
 } from '../load/output/results-file.js';
-import { renderSummary } from '../load/output/summary.js';
 import { runBench } from '../load/run/run-bench.js';
 import { loadScenario } from '../load/scenario/load-scenario.js';
 import { describeSchedule } from '../load/schedule/describe-schedule.js';
 import { parseShard, WHOLE_RUN } from '../load/schedule/shard.js';
+import { renderSummary } from '../report/console/bench-summary.js';
 import { renderHtml } from '../report/html.js';
-import {
-  addConnectionOptions,
-  type ConnectionFlags,
-  connectionFlagsOf,
-  connectionFromFlags,
-} from '../target/connection-options.js';
 import { UserError } from '../util/user-error.js';
 import { ExitCode } from './exit-codes.js';
 

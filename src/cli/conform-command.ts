@@ -4,17 +4,17 @@ import type { Command } from 'commander';
 import { selectCases, splitPatterns } from '../conform/case-selection.js';
 import { CATALOG } from '../conform/catalog.js';
 import { formatCatalog } from '../conform/catalog-listing.js';
-import { caseLine, consoleChalk, summaryTable } from '../conform/console-output.js';
 import { defaultConformResultsPath } from '../conform/results-path.js';
 import { runConformance } from '../conform/runner.js';
-import { writeTextFile } from '../load/output/results-file.js';
-import { renderHtml } from '../report/html.js';
-import { renderJunit } from '../report/junit.js';
 import {
   addConnectionOptions,
   type ConnectionFlags,
   connectionFromFlags,
-} from '../target/connection-options.js';
+} from '../endpoint/connection-options.js';
+import { writeTextFile } from '../load/output/results-file.js';
+import { caseLine, consoleChalk, summaryTable } from '../report/console/conform-summary.js';
+import { renderHtml } from '../report/html.js';
+import { renderJunit } from '../report/junit.js';
 import { UserError } from '../util/user-error.js';
 import { ExitCode } from './exit-codes.js';
 

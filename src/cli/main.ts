@@ -2,13 +2,13 @@
 // its flags and calls into the library; errors become one line and an exit code.
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../util/user-error.js';
+import { TOOL_VERSION } from '../util/version.js';
 // Commands register here, one import each.
 import { register as registerBench } from './bench-command.js';
 import { register as registerConform } from './conform-command.js';
 import { ExitCode } from './exit-codes.js';
 import { register as registerReport } from './report-command.js';
 import { register as registerServe } from './serve-command.js';
-import { TOOL_VERSION } from './version.js';
 
 const program = new Command('engram-stream')
   .description('Reference server, load generator and conformance suite for Engram observation streaming')

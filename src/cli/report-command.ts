@@ -1,7 +1,7 @@
 // `engram-stream report RESULTS.json...`: flags -> runReport -> exit code from the verdict.
 import type { Command } from 'commander';
-import type { Verdict } from '../report/results.js';
 import { runReport } from '../report/run-report.js';
+import type { Verdict } from '../results/results.js';
 import { ExitCode } from './exit-codes.js';
 
 interface ReportFlags {

@@ -2,8 +2,8 @@
 // and stops gracefully on SIGTERM or SIGINT.
 import * as grpc from '@grpc/grpc-js';
 import type { Command } from 'commander';
-import { MUTANT_NAMES } from '../conform/mutant-names.js';
 import { componentsWithFaults } from '../server/faults/fault-registry.js';
+import { MUTANT_NAMES } from '../server/faults/mutant-names.js';
 import { type SecurityFlags, serverSecurity } from '../server/security/server-security.js';
 import { defaultServerConfig } from '../server/server-config.js';
 import { type ServeFlags, serverConfigFromFlags } from '../server/server-flags.js';

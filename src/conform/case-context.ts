@@ -3,7 +3,7 @@
 // by --timeout-scale. A procedure ends with a verdict, or early through fail().
 import { randomBytes } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
-import type { SessionKey } from '../check/history.js';
+import type { SessionKey } from '../history/history.js';
 import type { Episode, StreamCapabilities, StreamInitAck } from '../protocol/messages.js';
 import { type RecallAnswer, RecallRecorder } from '../protocol/recall-recorder.js';
 import type { InitOptions } from '../protocol/recorded-stream.js';

@@ -1,7 +1,7 @@
 // One ObserveStream call inside a case: a RecordedStream (so everything lands in
 // the case's history) plus the waits a procedure needs: the next outcome in order,
 // the end of the stream, a status. Every wait has a timeout.
-import type { HistoryEvent, SessionKey } from '../check/history.js';
+import type { HistoryEvent, SessionKey } from '../history/history.js';
 import type { Episode, ObservationResponse, StreamInitAck } from '../protocol/messages.js';
 import {
   type InitOptions,

@@ -1,7 +1,8 @@
 // The shape of a conformance case in the catalog: data (id, clauses, requirement,
 // acceptable behaviours, mutants it must catch) plus its procedure.
+
+import type { MutantName } from '../server/faults/mutant-names.js';
 import type { CaseContext } from './case-context.js';
-import type { MutantName } from './mutant-names.js';
 import type { CaseVerdict } from './verdict.js';
 
 export const CATEGORIES = [

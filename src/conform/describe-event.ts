@@ -1,7 +1,7 @@
 // One line of text per history event: the wire transcript of a case, and the
 // "actual" of a failure, read the same way.
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import type { HistoryEvent } from '../check/history.js';
+import type { HistoryEvent } from '../history/history.js';
 import type { StreamCapabilities } from '../protocol/messages.js';
 
 export function statusCodeName(code: number): string {

@@ -1,5 +1,5 @@
 // Narrowed history event types and their guards, named once for the cases.
-import type { HistoryEvent } from '../check/history.js';
+import type { HistoryEvent } from '../history/history.js';
 
 export type AckEvent = Extract<HistoryEvent, { type: 'ack' }>;
 export type StatusEvent = Extract<HistoryEvent, { type: 'status' }>;

@@ -1,7 +1,7 @@
 // A case's history as it grows, with waiters: the procedures wait for the next
 // event that matches ("the ack of seq 4 on stream 2", "a BACKPRESSURE status")
 // with a timeout, and the runner hands the whole log to the checker afterwards.
-import type { HistoryEvent } from '../check/history.js';
+import type { HistoryEvent } from '../history/history.js';
 
 export interface Found<E extends HistoryEvent = HistoryEvent> {
   event: E;

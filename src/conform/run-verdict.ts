@@ -1,7 +1,7 @@
 // The run's verdict from its cases' outcomes: failed (a FAIL, or a NON-STRICT under
 // --strict) before error, before inconclusive, before passed. The CLI maps the
 // verdict to the exit code (1, 2, 3, 0).
-import type { CaseOutcome, CaseResult, Verdict } from '../report/results.js';
+import type { CaseOutcome, CaseResult, Verdict } from '../results/results.js';
 
 export const OUTCOMES: readonly CaseOutcome[] = [
   'PASS',

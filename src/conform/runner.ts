@@ -3,13 +3,13 @@
 // the selected cases one after another, and returns the results record.
 
 import * as grpc from '@grpc/grpc-js';
-import { TOOL_VERSION } from '../cli/version.js';
-import { describeEnvironment } from '../load/run/environment.js';
+import type { Connection } from '../endpoint/connection-options.js';
+import { type EmbeddedServer, startEmbeddedServer } from '../endpoint/embedded-server.js';
 import { makeEngramClient } from '../protocol/service-definition.js';
-import type { CaseResult, ConformResults, Finding } from '../report/results.js';
-import { RESULTS_SCHEMA_VERSION } from '../report/results.js';
-import type { Connection } from '../target/connection-options.js';
-import { type EmbeddedServer, startEmbeddedServer } from '../target/embedded-server.js';
+import type { CaseResult, ConformResults, Finding } from '../results/results.js';
+import { RESULTS_SCHEMA_VERSION } from '../results/results.js';
+import { describeEnvironment } from '../util/environment.js';
+import { TOOL_VERSION } from '../util/version.js';
 import { ANSWER_TIMEOUT_MS, type CaseEnvironment } from './case-context.js';
 import { selectCases } from './case-selection.js';
 import type { ConformCase } from './case-types.js';

@@ -1,8 +1,8 @@
 // A case's wire transcript: one line per history event (and per note), times
 // since the case started. Long transcripts keep their head and tail; what is left
 // out is counted, never silently dropped.
-import type { HistoryEvent } from '../check/history.js';
-import type { TranscriptEntry } from '../report/results.js';
+import type { HistoryEvent } from '../history/history.js';
+import type { TranscriptEntry } from '../results/results.js';
 import { describeEvent } from './describe-event.js';
 
 export const TRANSCRIPT_HEAD = 150;

@@ -4,7 +4,7 @@
 // the checker (which turns it into staleness). Bench's prober and conform's cases
 // both probe through here, so a probe means the same in both.
 import type * as grpc from '@grpc/grpc-js';
-import type { HistorySink, SessionKey } from '../check/history.js';
+import type { HistorySink, SessionKey } from '../history/history.js';
 import type { RecalledMemory, RecallRequest, RecallResponse } from './messages.js';
 import type { RunClock } from './run-clock.js';
 import type { EngramClient } from './service-definition.js';

@@ -2,7 +2,7 @@
 // history events (src/check/history.ts) into a sink. bench and conform both
 // talk to servers through this, so they record the same history.
 import type * as grpc from '@grpc/grpc-js';
-import type { HistoryEvent, HistorySink, SendIntent, SessionKey, StreamId } from '../check/history.js';
+import type { HistoryEvent, HistorySink, SendIntent, SessionKey, StreamId } from '../history/history.js';
 import { type InitOptions, initRequest } from './init-request.js';
 import type { Episode, ObservationRequest, ObservationResponse, StreamInitAck } from './messages.js';
 import { encodeEpisode, encodeObservationFrame } from './observation-codec.js';

@@ -1,6 +1,6 @@
 // Turns ObserveStream responses into history events (one place, so bench and
 // conform record identically).
-import type { HistoryEvent, SessionKey, StreamId } from '../check/history.js';
+import type { HistoryEvent, SessionKey, StreamId } from '../history/history.js';
 import type { ObservationResponse } from './messages.js';
 import { ackStatusName, rejectReasonName, streamStateName } from './messages.js';
 

@@ -1,4 +1,4 @@
-import type { FindingExample, FindingKind } from './results.js';
+import type { FindingExample, FindingKind } from '../results/results.js';
 
 /**
  * What holds when the checker finds nothing of a kind, in words a newcomer reads.

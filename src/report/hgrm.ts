@@ -1,8 +1,9 @@
 // Each latency and staleness histogram as HdrHistogram percentile-distribution text
 // (.hgrm), the format HdrHistogram's plotters read. Values are in milliseconds.
+
+import type { Results } from '../results/results.js';
 import { decodeHistogram, type EncodedHistogram, percentileDistribution } from '../stats/histogram.js';
 import { UserError } from '../util/user-error.js';
-import type { Results } from './results.js';
 
 export interface HgrmFile {
   /** File name, safe on every file system. */

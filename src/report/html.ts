@@ -1,5 +1,7 @@
 // One self-contained HTML file per results file: inline SVG charts, inline styles, no
 // network requests. Everything shown comes from the results JSON.
+
+import type { BenchResults, ConformResults, Results } from '../results/results.js';
 import { overTimeCharts, spectrumCharts } from './html/bench-charts.js';
 import {
   eventsSection,
@@ -18,7 +20,6 @@ import { findingsSection } from './html/findings-section.js';
 import { page } from './html/page.js';
 import { runDetailsSection } from './html/run-details.js';
 import { verdictSection } from './html/verdict.js';
-import type { BenchResults, ConformResults, Results } from './results.js';
 
 function benchBody(r: BenchResults): string {
   const charts =

@@ -1,6 +1,6 @@
+import type { BenchResults, Finding, FindingKind } from '../results/results.js';
 import { FINDING_KINDS, FINDING_TITLES, formatExample } from './finding-titles.js';
 import type { JunitCase, JunitSuite } from './junit-xml.js';
-import type { BenchResults, Finding, FindingKind } from './results.js';
 import { formatThresholdActual } from './threshold-text.js';
 
 function thresholdCases(r: BenchResults, classname: string): JunitCase[] {

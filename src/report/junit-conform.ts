@@ -1,6 +1,6 @@
+import type { CaseResult, ConformResults } from '../results/results.js';
 import { formatExample } from './finding-titles.js';
 import type { JunitCase, JunitOutcome, JunitSuite } from './junit-xml.js';
-import type { CaseResult, ConformResults } from './results.js';
 import { formatTranscript } from './transcript-text.js';
 
 function caseDetail(c: CaseResult): string {

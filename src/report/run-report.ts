@@ -2,13 +2,13 @@
 // renderings asked for. Returns the verdict that decides the exit code.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { mergeResults } from '../judge/merge/merge-results.js';
+import type { Results, Verdict } from '../results/results.js';
+import { parseResults } from '../results/results-schema.js';
 import { UserError } from '../util/user-error.js';
 import { hgrmFiles } from './hgrm.js';
 import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
-import { mergeResults } from './merge.js';
-import type { Results, Verdict } from './results.js';
-import { parseResults } from './results-schema.js';
 
 export interface ReportOptions {
   html?: string;

@@ -1,4 +1,4 @@
-import type { BenchResults, ThresholdResult } from './results.js';
+import type { BenchResults, ThresholdResult } from '../results/results.js';
 
 /** Metrics named after a histogram (e.g. "staleness.p99") are durations in ms. */
 export function thresholdUnit(results: BenchResults, t: ThresholdResult): string {

@@ -1,4 +1,4 @@
-import type { CaseResult, TranscriptEntry } from './results.js';
+import type { CaseResult, TranscriptEntry } from '../results/results.js';
 
 const ARROWS: Record<TranscriptEntry['dir'], string> = { out: '->', in: '<-', note: '..' };
 

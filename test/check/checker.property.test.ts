@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkHistory, createChecker } from '../../src/check/checker.js';
-import type { HistoryEvent } from '../../src/check/history.js';
+import type { HistoryEvent } from '../../src/history/history.js';
 import { HistorySimulation, STEP_KINDS } from './simulated-history.js';
 
 const steps = fc.array(fc.record({ session: fc.nat(2), op: fc.nat(STEP_KINDS - 1), arg: fc.nat(1000) }), {

@@ -2,7 +2,7 @@
 // event one millisecond after the previous one (or at an explicit time).
 import type { CheckerOptions, CheckReport } from '../../src/check/check-types.js';
 import { checkHistory } from '../../src/check/checker.js';
-import type { HistoryEvent, SendIntent, SessionKey, StreamId } from '../../src/check/history.js';
+import type { HistoryEvent, SendIntent, SessionKey, StreamId } from '../../src/history/history.js';
 
 export class HistoryBuilder {
   readonly events: HistoryEvent[] = [];

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CheckerOptions, CheckReport } from '../../src/check/check-types.js';
 import { createChecker } from '../../src/check/checker.js';
-import type { HistoryEvent } from '../../src/check/history.js';
+import type { HistoryEvent } from '../../src/history/history.js';
 import { type Episode, emptyEpisode } from '../../src/protocol/messages.js';
 import { RecordedStream } from '../../src/protocol/recorded-stream.js';
 import { runClock } from '../../src/protocol/run-clock.js';

@@ -3,7 +3,7 @@
 // cuts and resumes, fencing, deliberate gaps, duplicates and invalid sends, and
 // admission rejections. A script of random steps drives it; whatever the script,
 // the history must produce no finding.
-import type { HistoryEvent, SendIntent, SessionKey, StreamId } from '../../src/check/history.js';
+import type { HistoryEvent, SendIntent, SessionKey, StreamId } from '../../src/history/history.js';
 
 export interface Step {
   session: number;

@@ -6,10 +6,10 @@ import type { ConformCase } from '../../src/conform/case-types.js';
 import { runCase } from '../../src/conform/run-case.js';
 import { EMBEDDED_DIM, embeddedServerArgs, runConformance } from '../../src/conform/runner.js';
 import { behaved, inconclusive, skipped } from '../../src/conform/verdict.js';
+import { type EmbeddedServer, startEmbeddedServer } from '../../src/endpoint/embedded-server.js';
 import { noCapabilities } from '../../src/protocol/messages.js';
 import { makeEngramClient } from '../../src/protocol/service-definition.js';
-import type { CaseResult } from '../../src/report/results.js';
-import { type EmbeddedServer, startEmbeddedServer } from '../../src/target/embedded-server.js';
+import type { CaseResult } from '../../src/results/results.js';
 
 function testCase(
   id: string,

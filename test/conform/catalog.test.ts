@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CATEGORIES } from '../../src/conform/case-types.js';
 import { CATALOG } from '../../src/conform/catalog.js';
 import { formatCatalog } from '../../src/conform/catalog-listing.js';
-import { MUTANT_NAMES } from '../../src/conform/mutant-names.js';
+import { MUTANT_NAMES } from '../../src/server/faults/mutant-names.js';
 
 const PROTOCOL = readFileSync(fileURLToPath(new URL('../../docs/protocol.md', import.meta.url)), 'utf8');
 /** Clause ids defined in the spec: a bold id at the start of a list item. */

@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG } from '../../src/conform/catalog.js';
 import { EMBEDDED_DIM, embeddedServerArgs } from '../../src/conform/runner.js';
-import { parseResults } from '../../src/report/results-schema.js';
-import { type EmbeddedServer, startEmbeddedServer } from '../../src/target/embedded-server.js';
+import { type EmbeddedServer, startEmbeddedServer } from '../../src/endpoint/embedded-server.js';
+import { parseResults } from '../../src/results/results-schema.js';
 
 const BIN = fileURLToPath(new URL('../../bin/engram-stream.js', import.meta.url));
 

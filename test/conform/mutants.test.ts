@@ -11,14 +11,14 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG } from '../../src/conform/catalog.js';
-import { MUTANT_NAMES, type MutantName } from '../../src/conform/mutant-names.js';
 import {
   EMBEDDED_DIM,
   EMBEDDED_MAX_ELEMENTS,
   embeddedServerArgs,
   runConformance,
 } from '../../src/conform/runner.js';
-import type { CaseOutcome, CaseResult } from '../../src/report/results.js';
+import { startEmbeddedServer } from '../../src/endpoint/embedded-server.js';
+import type { CaseOutcome, CaseResult } from '../../src/results/results.js';
 import { defaultComponents, type ServerComponents } from '../../src/server/components.js';
 import { componentsWithFaults, MUTANTS } from '../../src/server/faults/fault-registry.js';
 import {
@@ -26,7 +26,7 @@ import {
   renderMutantMatrix,
   withMutantMatrix,
 } from '../../src/server/faults/mutant-matrix.js';
-import { startEmbeddedServer } from '../../src/target/embedded-server.js';
+import { MUTANT_NAMES, type MutantName } from '../../src/server/faults/mutant-names.js';
 import { UserError } from '../../src/util/user-error.js';
 
 /** INCONCLUSIVE means too little evidence (e.g. the tester stalled on a busy machine): such cases run again. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { judgeRun } from '../../src/conform/run-verdict.js';
-import type { CaseOutcome, CaseResult } from '../../src/report/results.js';
+import type { CaseOutcome, CaseResult } from '../../src/results/results.js';
 
 function result(id: string, outcome: CaseOutcome): CaseResult {
   return {

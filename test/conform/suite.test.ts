@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../../src/conform/catalog.js';
 import { runConformance } from '../../src/conform/runner.js';
-import { parseResults } from '../../src/report/results-schema.js';
+import { parseResults } from '../../src/results/results-schema.js';
 
 describe('conformance suite against the reference server', () => {
   it('passes every case of the catalog: no FAIL, ERROR, INCONCLUSIVE, SKIP or NON-STRICT', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { HistoryEvent } from '../../src/check/history.js';
 import { buildTranscript, TRANSCRIPT_HEAD, TRANSCRIPT_TAIL } from '../../src/conform/transcript.js';
+import type { HistoryEvent } from '../../src/history/history.js';
 
 function sends(n: number): HistoryEvent[] {
   return Array.from({ length: n }, (_, i) => ({

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { BenchResults } from '../../src/report/results.js';
-import { type EmbeddedServer, startEmbeddedServer } from '../../src/target/embedded-server.js';
+import { type EmbeddedServer, startEmbeddedServer } from '../../src/endpoint/embedded-server.js';
+import type { BenchResults } from '../../src/results/results.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = path.join(ROOT, 'bin/engram-stream.js');

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runBench } from '../../src/load/run/run-bench.js';
 import { parseScenario } from '../../src/load/scenario/load-scenario.js';
-import type { BenchResults } from '../../src/report/results.js';
+import type { BenchResults } from '../../src/results/results.js';
 import { defaultServerConfig, type ServerConfig } from '../../src/server/server-config.js';
 import { type RunningServer, startServer } from '../../src/server/start-server.js';
 

@@ -6,7 +6,7 @@ import { type AckSink, startAckSink } from '../../scripts/ack-sink-server.js';
 import { runBench } from '../../src/load/run/run-bench.js';
 import { parseScenario } from '../../src/load/scenario/load-scenario.js';
 import { totalArrivals } from '../../src/load/schedule/arrivals.js';
-import type { BenchResults } from '../../src/report/results.js';
+import type { BenchResults } from '../../src/results/results.js';
 import { mergeEncoded } from '../../src/stats/histogram.js';
 
 let sink: AckSink | undefined;

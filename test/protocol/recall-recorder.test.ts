@@ -3,7 +3,7 @@
 // exactly one 'probe' event each; a failed poll can give the probe up unrecorded.
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HistoryEvent } from '../../src/check/history.js';
+import type { HistoryEvent } from '../../src/history/history.js';
 import type { RecallRequest, RecallResponse } from '../../src/protocol/messages.js';
 import { type RecallAnswer, RecallRecorder } from '../../src/protocol/recall-recorder.js';
 import { runClock } from '../../src/protocol/run-clock.js';

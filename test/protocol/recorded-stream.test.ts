@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HistoryEvent } from '../../src/check/history.js';
+import type { HistoryEvent } from '../../src/history/history.js';
 import type { ObservationRequest, ObservationResponse } from '../../src/protocol/messages.js';
 import { AckStatus, emptyAck, emptyEpisode } from '../../src/protocol/messages.js';
 import { encodeEpisode } from '../../src/protocol/observation-codec.js';

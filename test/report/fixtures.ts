@@ -1,7 +1,7 @@
 // Results files made by real runs (see test/fixtures/README.md for how each was made).
 
-import type { BenchResults, ConformResults } from '../../src/report/results.js';
 import { readResults } from '../../src/report/run-report.js';
+import type { BenchResults, ConformResults } from '../../src/results/results.js';
 
 export const fixturePath = (name: string): string => new URL(`../fixtures/${name}`, import.meta.url).pathname;
 

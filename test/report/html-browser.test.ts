@@ -5,10 +5,10 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mergeResults } from '../../src/judge/merge/merge-results.js';
 import { renderHtml } from '../../src/report/html.js';
-import { mergeResults } from '../../src/report/merge.js';
-import type { Results } from '../../src/report/results.js';
 import { readResults } from '../../src/report/run-report.js';
+import type { Results } from '../../src/results/results.js';
 import { BENCH_CHARTS } from './chart-ids.js';
 import { benchFixture, conformFixture, SHARDS } from './fixtures.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/html.js';
+import { sampleBench, sampleConform } from '../support/sample-results.js';
 import { BENCH_CHARTS } from './chart-ids.js';
-import { sampleBench, sampleConform } from './sample-results.js';
 
 describe('renderHtml', () => {
   it('bench: verdict first, thresholds, every chart, findings, run details', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FINDING_KINDS } from '../../src/report/finding-titles.js';
 import { renderJunit } from '../../src/report/junit.js';
-import { sampleBench, sampleConform } from './sample-results.js';
+import { sampleBench, sampleConform } from '../support/sample-results.js';
 import { hasXmllint, validateJunit } from './xmllint.js';
 
 const testcases = (xml: string): string[] => xml.match(/<testcase\b[^>]*>/g) ?? [];

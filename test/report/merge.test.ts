@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mergeResults } from '../../src/report/merge.js';
-import type { BenchResults, SeriesPoint } from '../../src/report/results.js';
+import { mergeResults } from '../../src/judge/merge/merge-results.js';
+import type { BenchResults, SeriesPoint } from '../../src/results/results.js';
 import { decodeHistogram, encodeHistogram, newHistogram, recordMs } from '../../src/stats/histogram.js';
 import { UserError } from '../../src/util/user-error.js';
-import { sampleBench } from './sample-results.js';
+import { sampleBench } from '../support/sample-results.js';
 
 const START = Date.UTC(2026, 10, 27, 18, 0, 0);
 

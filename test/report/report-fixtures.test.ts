@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { mergeResults } from '../../src/judge/merge/merge-results.js';
 import { hgrmFiles } from '../../src/report/hgrm.js';
 import { renderHtml } from '../../src/report/html.js';
 import { renderJunit } from '../../src/report/junit.js';
-import { mergeResults } from '../../src/report/merge.js';
-import type { BenchResults } from '../../src/report/results.js';
 import { readResults } from '../../src/report/run-report.js';
+import type { BenchResults } from '../../src/results/results.js';
 import { decodeHistogram } from '../../src/stats/histogram.js';
 import { BENCH_CHARTS } from './chart-ids.js';
 import { benchFixture, conformFixture, SHARDS } from './fixtures.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseResults } from '../../src/report/results-schema.js';
+import { parseResults } from '../../src/results/results-schema.js';
 import { BENCH, CONFORM } from './fixtures.js';
 
 const text = (path: string) => readFileSync(path, 'utf8');

@@ -2,8 +2,8 @@
 // Recall by each observation's own embedding must return its id first, and only once.
 import type * as grpc from '@grpc/grpc-js';
 import type { EngramClient } from '../../src/protocol/service-definition.js';
-import { recallIds } from './recall.js';
-import { episodeEmbedding } from './reliable-sender.js';
+import { recallIds } from '../support/recall.js';
+import { episodeEmbedding } from '../support/reliable-sender.js';
 
 export interface Visibility {
   found: number;

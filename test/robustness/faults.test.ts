@@ -4,14 +4,14 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChecker } from '../../src/check/checker.js';
-import type { HistoryEvent } from '../../src/check/history.js';
+import { type EmbeddedServer, startEmbeddedServer } from '../../src/endpoint/embedded-server.js';
+import type { HistoryEvent } from '../../src/history/history.js';
 import { RecordedStream } from '../../src/protocol/recorded-stream.js';
 import { runClock } from '../../src/protocol/run-clock.js';
 import { type EngramClient, makeEngramClient } from '../../src/protocol/service-definition.js';
-import { type EmbeddedServer, startEmbeddedServer } from '../../src/target/embedded-server.js';
+import { sendReliably } from '../support/reliable-sender.js';
 import { spawnChildClient } from './child-client.js';
 import { checkExactlyOnce } from './exactly-once.js';
-import { sendReliably } from './reliable-sender.js';
 import { startResetProxy } from './reset-proxy.js';
 
 const DIM = 16;

@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EmbeddedServer, startEmbeddedServer } from '../../src/endpoint/embedded-server.js';
 import { makeEngramClient } from '../../src/protocol/service-definition.js';
-import { type EmbeddedServer, startEmbeddedServer } from '../../src/target/embedded-server.js';
-import { cleanClientRoundTrip } from './clean-client.js';
-import { fuzzServerArgs, runFuzz } from './fuzz-run.js';
-import { fuzzRecall } from './recall-fuzz.js';
+import { cleanClientRoundTrip } from '../support/clean-client.js';
+import { fuzzServerArgs, runFuzz } from '../support/fuzz-run.js';
+import { fuzzRecall } from '../support/recall-fuzz.js';
 
 const limits = { dim: 8, maxTextBytes: 256, maxMessageBytes: 16 * 1024 };
 let server: EmbeddedServer;

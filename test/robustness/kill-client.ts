@@ -4,7 +4,7 @@
 // argv: address memorySpaceId sessionId total dim rate [resumeFrom]
 import { runClock } from '../../src/protocol/run-clock.js';
 import { makeEngramClient } from '../../src/protocol/service-definition.js';
-import { sendReliably } from './reliable-sender.js';
+import { sendReliably } from '../support/reliable-sender.js';
 
 const [address, memorySpaceId, sessionId, total, dim, rate, resumeFrom] = process.argv.slice(2) as string[];
 const client = makeEngramClient(address as string);

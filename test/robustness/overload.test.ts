@@ -1,8 +1,8 @@
 // Overload, short: a few seconds at several times what the server can index. The
 // 60 s run at twice the measured sustainable rate is `npm run robustness:overload`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedServer, startEmbeddedServer } from '../../src/target/embedded-server.js';
-import { runOverload } from './overload-run.js';
+import { type EmbeddedServer, startEmbeddedServer } from '../../src/endpoint/embedded-server.js';
+import { runOverload } from '../support/overload-run.js';
 
 const DIM = 384;
 let server: EmbeddedServer;

@@ -4,12 +4,12 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createChecker } from '../../src/check/checker.js';
-import type { HistoryEvent } from '../../src/check/history.js';
+import { type EmbeddedServer, startEmbeddedServer } from '../../src/endpoint/embedded-server.js';
+import type { HistoryEvent } from '../../src/history/history.js';
 import { runClock } from '../../src/protocol/run-clock.js';
 import { makeEngramClient } from '../../src/protocol/service-definition.js';
-import { type EmbeddedServer, startEmbeddedServer } from '../../src/target/embedded-server.js';
-import { forkServer } from './forked-server.js';
-import { openSessions, streamAndClose } from './session-fleet.js';
+import { forkServer } from '../support/forked-server.js';
+import { openSessions, streamAndClose } from '../support/session-fleet.js';
 
 const DIM = 8;
 const stops: Array<() => Promise<unknown>> = [];

@@ -8,12 +8,12 @@
 import { constants } from 'node:os';
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
+import { type EmbeddedServer, startEmbeddedServer } from '../../src/endpoint/embedded-server.js';
 import { AckStatus, type ObservationResponse, RejectReason } from '../../src/protocol/messages.js';
 import { RecordedStream } from '../../src/protocol/recorded-stream.js';
 import { runClock } from '../../src/protocol/run-clock.js';
 import { makeEngramClient } from '../../src/protocol/service-definition.js';
-import { type EmbeddedServer, startEmbeddedServer } from '../../src/target/embedded-server.js';
-import { episodeBytes } from './reliable-sender.js';
+import { episodeBytes } from '../support/reliable-sender.js';
 
 const DIM = 768;
 const COUNT = 3000;

@@ -5,14 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Connection, connectionFromFlags } from '../../src/endpoint/connection-options.js';
+import { type EmbeddedServer, startEmbeddedServer } from '../../src/endpoint/embedded-server.js';
 import { emptyEpisode } from '../../src/protocol/messages.js';
 import { RecordedStream, type StreamEnd } from '../../src/protocol/recorded-stream.js';
 import { runClock } from '../../src/protocol/run-clock.js';
 import { type EngramClient, makeEngramClient } from '../../src/protocol/service-definition.js';
-import { type Connection, connectionFromFlags } from '../../src/target/connection-options.js';
-import { type EmbeddedServer, startEmbeddedServer } from '../../src/target/embedded-server.js';
-import { cleanClientRoundTrip, unitVector } from '../robustness/clean-client.js';
-import { recallIds } from '../robustness/recall.js';
+import { cleanClientRoundTrip, unitVector } from '../support/clean-client.js';
+import { recallIds } from '../support/recall.js';
 import { type CertFiles, hasOpenssl, makeSelfSignedCert } from './self-signed.js';
 
 const DIM = 8;

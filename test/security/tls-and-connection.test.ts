@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectionFromFlags } from '../../src/endpoint/connection-options.js';
 import { makeEngramClient } from '../../src/protocol/service-definition.js';
 import { serverCredentials } from '../../src/server/security/tls-credentials.js';
-import { connectionFromFlags } from '../../src/target/connection-options.js';
 import { UserError } from '../../src/util/user-error.js';
 import { type CertFiles, hasOpenssl, makeSelfSignedCert } from './self-signed.js';
 

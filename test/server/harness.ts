@@ -1,6 +1,6 @@
 // Test harness: a real server on port 0 (startServer), a real grpc-js client, and
 // streams recorded through RecordedStream with their responses kept for assertions.
-import type { HistoryEvent } from '../../src/check/history.js';
+import type { HistoryEvent } from '../../src/history/history.js';
 import {
   AckStatus,
   type Episode,

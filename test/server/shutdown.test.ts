@@ -1,8 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
+import { startEmbeddedServer } from '../../src/endpoint/embedded-server.js';
 import { AckStatus, emptyEpisode, RejectReason } from '../../src/protocol/messages.js';
 import { makeEngramClient } from '../../src/protocol/service-definition.js';
-import { startEmbeddedServer } from '../../src/target/embedded-server.js';
 import { embedding, episode, heldCommit, startTestServer, TestStream } from './harness.js';
 
 describe('shutdown', () => {

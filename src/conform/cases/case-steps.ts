@@ -3,7 +3,7 @@
 // expected/actual when the server does otherwise.
 import { randomUUID } from 'node:crypto';
 import { status as Grpc } from '@grpc/grpc-js';
-import type { SessionKey } from '../../check/history.js';
+import type { SessionKey } from '../../history/history.js';
 import type { Episode, StreamInitAck } from '../../protocol/messages.js';
 import type { CaseContext } from '../case-context.js';
 import { type CaseStream, describeInit, type InitResult } from '../case-stream.js';

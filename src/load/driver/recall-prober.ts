@@ -3,7 +3,7 @@
 // probe times out. Works against any server with RecallStream, also one without
 // INDEXED acks; the resolution is the poll interval.
 import * as grpc from '@grpc/grpc-js';
-import type { HistorySink } from '../../check/history.js';
+import type { HistorySink } from '../../history/history.js';
 import { type ProbeTarget, RecallRecorder } from '../../protocol/recall-recorder.js';
 import type { RunClock } from '../../protocol/run-clock.js';
 import type { EngramClient } from '../../protocol/service-definition.js';

@@ -1,8 +1,8 @@
 // One gRPC channel per session, so that cutting "the whole channel" (a disconnect
 // fault) takes down exactly that session's connection, as a client crash would.
 import * as grpc from '@grpc/grpc-js';
+import type { Connection } from '../../endpoint/connection-options.js';
 import { type EngramClient, makeEngramClient } from '../../protocol/service-definition.js';
-import type { Connection } from '../../target/connection-options.js';
 
 const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   // Without this, grpc-js shares one connection among clients of the same target.

@@ -7,7 +7,7 @@
 //
 // The intended time of every sequence is known, so latency is measured from it
 // (coordinated omission corrected) as well as from the actual send.
-import type { HistorySink, SessionKey } from '../../check/history.js';
+import type { HistorySink, SessionKey } from '../../history/history.js';
 import type { ObservationResponse, StreamCapabilities } from '../../protocol/messages.js';
 import { AckStatus, rejectReasonName, streamStateName } from '../../protocol/messages.js';
 import { RecordedStream, StreamEndedError } from '../../protocol/recorded-stream.js';

@@ -1,7 +1,7 @@
 // Where bench writes its results JSON (and the HTML beside it when asked).
 import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { BenchResults } from '../../report/results.js';
+import type { BenchResults } from '../../results/results.js';
 import { UserError } from '../../util/user-error.js';
 
 /** reports/bench-<scenario>-<UTC time>.json, e.g. reports/bench-smoke-20261127T191502Z.json */

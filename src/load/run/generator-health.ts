@@ -3,7 +3,7 @@
 // LOOP_LAG_P99_BOUND_MS, process CPU at or above CPU_SATURATION of the cores its
 // threads can use, or more than LATE_SHARE_BOUND of first sends late beyond the
 // lateness budget. Any of them makes the verdict INCONCLUSIVE, never PASS.
-import type { GeneratorHealth } from '../../report/results.js';
+import type { GeneratorHealth } from '../../results/results.js';
 
 export const LATE_BUDGET_MS = 10;
 export const LOOP_LAG_P99_BOUND_MS = 20;

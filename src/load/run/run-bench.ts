@@ -4,30 +4,30 @@
 // end one BenchResults with histograms merged by addition and the verdict.
 import { createHash } from 'node:crypto';
 import os from 'node:os';
-import { TOOL_VERSION } from '../../cli/version.js';
-import type { BenchResults, Marker, PhaseResult, ThresholdResult } from '../../report/results.js';
-import { RESULTS_SCHEMA_VERSION } from '../../report/results.js';
+import { type ConnectionFlags, usesTls } from '../../endpoint/connection-options.js';
+import { type EmbeddedServer, startEmbeddedServer } from '../../endpoint/embedded-server.js';
+import { type EncodedCheckReport, mergeCheckReports } from '../../judge/check-merge.js';
+import { histogramStatMs, type MeasuredScope, metricLookup } from '../../judge/metric-lookup.js';
+import { evaluateThreshold, type MetricLookup } from '../../judge/thresholds/evaluate-thresholds.js';
+import { judgeRun } from '../../judge/verdict.js';
+import type { BenchResults, Marker, PhaseResult, ThresholdResult } from '../../results/results.js';
+import { RESULTS_SCHEMA_VERSION } from '../../results/results.js';
 import { decodeHistogram, encodeHistogram, type Histogram, newHistogram } from '../../stats/histogram.js';
-import { type ConnectionFlags, usesTls } from '../../target/connection-options.js';
-import { type EmbeddedServer, startEmbeddedServer } from '../../target/embedded-server.js';
+import { describeEnvironment } from '../../util/environment.js';
 import { UserError } from '../../util/user-error.js';
+import { TOOL_VERSION } from '../../util/version.js';
 import { TargetError } from '../driver/session-driver.js';
 import type { Phase, Scenario } from '../scenario/scenario.js';
 import { phaseArrivalCounts } from '../schedule/arrivals.js';
 import { resolveFaults } from '../schedule/faults.js';
 import { phaseAt } from '../schedule/phases.js';
 import { type Shard, shardSessions, WHOLE_RUN } from '../schedule/shard.js';
-import { evaluateThreshold, type MetricLookup } from '../thresholds/evaluate-thresholds.js';
-import { type EncodedCheckReport, mergeCheckReports } from './check-merge.js';
-import { describeEnvironment } from './environment.js';
 import { assessHealth, LATE_BUDGET_MS } from './generator-health.js';
 import { type GroupHost, hostInProcess, hostInWorker } from './group-host.js';
-import { histogramStatMs, type MeasuredScope, metricLookup } from './metric-lookup.js';
 import { CpuMonitor } from './self-monitor.js';
 import { type LiveTotals, SeriesAccumulator } from './series-accumulator.js';
 import type { DriverTimings, GroupReport } from './session-group.js';
 import { epochNow } from './start-clock.js';
-import { judgeRun } from './verdict.js';
 import { RUN_HISTOGRAMS, type RunHistogram, type Unavailable } from './worker-metrics.js';
 
 export interface BenchProgress {

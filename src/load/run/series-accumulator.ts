@@ -5,7 +5,8 @@
 // much for a soak of hours.
 
 import * as hdr from 'hdr-histogram-js';
-import type { SeriesPoint } from '../../report/results.js';
+import type { SeriesPoint } from '../../results/results.js';
+import { worseState } from '../../results/server-state.js';
 import {
   type EncodedHistogram,
   encodeHistogram,
@@ -14,7 +15,6 @@ import {
 } from '../../stats/histogram.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { phaseAt } from '../schedule/phases.js';
-import { worseState } from './server-state.js';
 import type { SecondSnapshot } from './worker-metrics.js';
 
 interface Second {

@@ -4,10 +4,11 @@
 // checker of its session.
 import type { Checker } from '../../check/check-types.js';
 import { createChecker } from '../../check/checker.js';
-import type { SessionKey } from '../../check/history.js';
+import { type ConnectionFlags, connectionFromFlags } from '../../endpoint/connection-options.js';
+import type { SessionKey } from '../../history/history.js';
+import { type EncodedCheckReport, encodeCheckReport, mergeCheckReports } from '../../judge/check-merge.js';
 import type { EncodedHistogram } from '../../stats/histogram.js';
 import { encodeHistogram } from '../../stats/histogram.js';
-import { type ConnectionFlags, connectionFromFlags } from '../../target/connection-options.js';
 import { seededRandom } from '../../util/seeded-random.js';
 import { EmbeddingSource, EpisodePool } from '../driver/episode-pool.js';
 import type { SessionFault } from '../driver/fault-injector.js';
@@ -17,7 +18,6 @@ import { type DriverOutcome, SessionDriver } from '../driver/session-driver.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { createArrivals } from '../schedule/arrivals.js';
 import { resolveFaults } from '../schedule/faults.js';
-import { type EncodedCheckReport, encodeCheckReport, mergeCheckReports } from './check-merge.js';
 import { type LoopLag, LoopLagMonitor } from './self-monitor.js';
 import { StartClock } from './start-clock.js';
 import {

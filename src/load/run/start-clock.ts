@@ -4,7 +4,7 @@
 // Sessions connect before the origin is known; their events wait in a gate and
 // are re-timed onto the run clock when the run starts.
 import { performance } from 'node:perf_hooks';
-import type { HistoryEvent, HistorySink } from '../../check/history.js';
+import type { HistoryEvent, HistorySink } from '../../history/history.js';
 import type { RunClock } from '../../protocol/run-clock.js';
 
 /** High-resolution epoch milliseconds, comparable across threads of one process. */

@@ -4,11 +4,11 @@
 
 import * as hdr from 'hdr-histogram-js';
 import type { StalenessSource } from '../../check/check-types.js';
+import { worseState } from '../../results/server-state.js';
 import { type Histogram, newHistogram, recordMs } from '../../stats/histogram.js';
 import type { DriverEvents, SendDelay } from '../driver/driver-events.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { phaseAt } from '../schedule/phases.js';
-import { worseState } from './server-state.js';
 
 export const RUN_HISTOGRAMS = ['ack_latency', 'ack_latency_actual', 'staleness', 'staleness_probe'] as const;
 export type RunHistogram = (typeof RUN_HISTOGRAMS)[number];

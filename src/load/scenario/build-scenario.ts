@@ -1,9 +1,10 @@
 // From the schema's output to the Scenario the run uses, with the checks that span several
 // keys (unique phase names, threshold scopes, fault times). Each problem keeps its key path.
+
+import { resolveMetric } from '../../judge/thresholds/metrics.js';
+import { parseThresholdExpression } from '../../judge/thresholds/parse-threshold.js';
+import type { Threshold } from '../../judge/thresholds/threshold.js';
 import { totalArrivals } from '../schedule/arrivals.js';
-import { resolveMetric } from '../thresholds/metrics.js';
-import { parseThresholdExpression } from '../thresholds/parse-threshold.js';
-import type { Threshold } from '../thresholds/threshold.js';
 import type { FaultEvent, Phase, PhaseShape, Scenario } from './scenario.js';
 import type { RawScenario } from './schema.js';
 import type { KeyPath } from './yaml-location.js';

@@ -1,7 +1,7 @@
 // The validated, normalized scenario: what the pacer, the drivers and the run work from.
 // Every duration is in milliseconds, every rate in observations per second across all
 // sessions of the run (all shards together).
-import type { Threshold } from '../thresholds/threshold.js';
+import type { Threshold } from '../../judge/thresholds/threshold.js';
 
 export interface TargetDefaults {
   /** host:port to benchmark; absent means the embedded reference server. */

@@ -1,5 +1,5 @@
 // The bench report's charts: what happened second by second, then the percentile spectra.
-import type { BenchResults } from '../results.js';
+import type { BenchResults } from '../../results/results.js';
 import { OKABE_ITO, seriesColour } from './palette.js';
 import { percentilesPerSecond, rejectionsPerSecond } from './series-stats.js';
 import { type SpectrumLine, spectrumChart } from './spectrum-chart.js';

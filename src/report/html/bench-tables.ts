@@ -1,6 +1,7 @@
 // The bench report's tables: thresholds, key figures, generator health, what could not be measured.
+
+import type { BenchResults } from '../../results/results.js';
 import { escapeMarkup } from '../escape.js';
-import type { BenchResults } from '../results.js';
 import { formatThresholdActual } from '../threshold-text.js';
 import { formatMicros, formatNumber } from './format-number.js';
 import { type RowSpec, table } from './table.js';

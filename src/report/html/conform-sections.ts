@@ -1,7 +1,8 @@
 // The conformance report: counts by outcome, the case table (filterable by outcome) and
 // each case's requirement, expected, actual and wire transcript, folded until opened.
+
+import type { CaseOutcome, CaseResult, ConformResults } from '../../results/results.js';
 import { escapeMarkup } from '../escape.js';
-import type { CaseOutcome, CaseResult, ConformResults } from '../results.js';
 import { formatTranscript } from '../transcript-text.js';
 import { findingList } from './findings-section.js';
 import { type RowSpec, table } from './table.js';

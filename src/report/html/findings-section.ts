@@ -1,7 +1,8 @@
 // The checker's findings, each with its most telling examples.
+
+import type { Finding } from '../../results/results.js';
 import { escapeMarkup } from '../escape.js';
 import { FINDING_TITLES, formatExample } from '../finding-titles.js';
-import type { Finding } from '../results.js';
 
 export function findingList(findings: Finding[]): string {
   const items = findings.map((f) => {

@@ -1,6 +1,7 @@
 // Where and how the run happened: target, versions, machine (and the scenario for bench).
+
+import type { Results } from '../../results/results.js';
 import { escapeMarkup } from '../escape.js';
-import type { Results } from '../results.js';
 
 function shardText(shard: { index: number; count: number }, merged: number | undefined): string {
   if (merged) return `merged from ${merged} shards`;

@@ -1,8 +1,8 @@
 // Per-second figures derived from the results' time series. Percentiles come from each
 // second's own histogram, so they stay exact after shards are merged.
 
+import type { SeriesPoint } from '../../results/results.js';
 import { decodeHistogram } from '../../stats/histogram.js';
-import type { SeriesPoint } from '../results.js';
 
 export interface PercentileSeries {
   p50: (number | null)[];

@@ -1,7 +1,7 @@
 // The staleness limit drawn on the charts is the tightest upper-bound threshold on a
 // staleness metric for the whole run, parsed as the scenario wrote it.
-import { parseThresholdExpression } from '../../load/thresholds/parse-threshold.js';
-import type { BenchResults } from '../results.js';
+import { parseThresholdExpression } from '../../judge/thresholds/parse-threshold.js';
+import type { BenchResults } from '../../results/results.js';
 import type { Bound } from './bound-line.js';
 
 export function stalenessBound(results: BenchResults): Bound | undefined {

@@ -1,7 +1,8 @@
 // The server's state over time as lanes: position and colour both say the state,
 // so the chart reads without colour vision.
+
+import type { Marker, SeriesPoint } from '../../results/results.js';
 import { escapeMarkup } from '../escape.js';
-import type { Marker, SeriesPoint } from '../results.js';
 import { chartSvg, PLOT, px } from './chart-frame.js';
 import { figure } from './figure.js';
 import { OKABE_ITO } from './palette.js';

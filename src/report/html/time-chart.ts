@@ -1,7 +1,8 @@
 // A value-over-time chart: one line per series, per-second points, with the run's
 // phase and fault markers and an optional bound (e.g. the staleness limit).
+
+import type { Marker } from '../../results/results.js';
 import { escapeMarkup } from '../escape.js';
-import type { Marker } from '../results.js';
 import { type Bound, boundSvg, valuesWithBound } from './bound-line.js';
 import { chartSvg, linePath, PLOT, px } from './chart-frame.js';
 import { figure, type LegendItem } from './figure.js';

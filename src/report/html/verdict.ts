@@ -1,6 +1,7 @@
 // The verdict comes first: the word, a symbol (so it does not rely on colour) and why.
+
+import type { Results, Verdict } from '../../results/results.js';
 import { escapeMarkup } from '../escape.js';
-import type { Results, Verdict } from '../results.js';
 
 const MEANING: Record<Verdict, { symbol: string; word: string; meaning: string }> = {
   passed: { symbol: '✓', word: 'PASSED', meaning: 'Every threshold and check passed.' },

@@ -1,6 +1,6 @@
 // `serve --fault NAME`: the mutant servers by name. Names are the conformance
 // catalog's MUTANT_NAMES; several faults compose in the order given.
-import { MUTANT_NAMES, type MutantName } from '../../conform/mutant-names.js';
+
 import { UserError } from '../../util/user-error.js';
 import { defaultComponents, type ServerComponents } from '../components.js';
 import { acceptGap } from './accept-gap.js';
@@ -10,6 +10,7 @@ import { endStreamOnGap } from './end-stream-on-gap.js';
 import { indexTwice } from './index-twice.js';
 import { loseOnResume } from './lose-on-resume.js';
 import type { Mutant } from './mutant.js';
+import { MUTANT_NAMES, type MutantName } from './mutant-names.js';
 import { noDrainOnClose } from './no-drain-on-close.js';
 import { reorderAcks } from './reorder-acks.js';
 import { slowIndex } from './slow-index.js';

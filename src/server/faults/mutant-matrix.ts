@@ -2,8 +2,9 @@
 // of the conformance catalog must FAIL against which mutant server, and what each
 // mutant breaks. scripts/conformance-matrix.mjs writes it into the doc and the
 // mutant test fails when the doc has drifted, so it is never maintained by hand.
-import { MUTANT_NAMES, type MutantName } from '../../conform/mutant-names.js';
+
 import { MUTANTS } from './fault-registry.js';
+import { MUTANT_NAMES, type MutantName } from './mutant-names.js';
 
 /** What the matrix needs of a conformance case (its clauses are in the catalog and `conform --list`). */
 export interface MatrixCase {

@@ -1,6 +1,7 @@
 // Checks that results files are the shards of one bench run, complete and each once.
-import { UserError } from '../util/user-error.js';
-import type { BenchResults, Results } from './results.js';
+
+import type { BenchResults, Results } from '../../results/results.js';
+import { UserError } from '../../util/user-error.js';
 
 /** A results file with the name it was read from, for messages that say which file. */
 export interface SourcedResults {

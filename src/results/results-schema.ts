@@ -1,8 +1,8 @@
 // Validates results JSON read from disk: a wrong or foreign file is reported with the
 // file and the field at fault, never rendered half-way.
 import { z } from 'zod';
+import { FINDING_KINDS } from '../report/finding-titles.js';
 import { UserError } from '../util/user-error.js';
-import { FINDING_KINDS } from './finding-titles.js';
 import {
   type BenchResults,
   type ConformResults,

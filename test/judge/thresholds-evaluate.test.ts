@@ -3,8 +3,8 @@ import {
   evaluateThreshold,
   evaluateThresholds,
   type MetricLookup,
-} from '../../src/load/thresholds/evaluate-thresholds.js';
-import { scenarioOf } from './scenario-helpers.js';
+} from '../../src/judge/thresholds/evaluate-thresholds.js';
+import { scenarioOf } from '../load/scenario-helpers.js';
 
 const scenario = scenarioOf(
   [

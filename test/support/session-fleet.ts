@@ -1,6 +1,6 @@
 // Many sessions at once, spread over a set of channels: open them, let each stream a
 // few observations and close with drain, or leave them idle.
-import type { HistorySink } from '../../src/check/history.js';
+import type { HistorySink } from '../../src/history/history.js';
 import { RecordedStream, type StreamEnd } from '../../src/protocol/recorded-stream.js';
 import type { RunClock } from '../../src/protocol/run-clock.js';
 import type { EngramClient } from '../../src/protocol/service-definition.js';

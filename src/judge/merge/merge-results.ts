@@ -1,12 +1,13 @@
 // Exact merge of the shards of one bench run (`bench --shard i/N`): histograms added
 // bucket by bucket, counters summed, series aligned by wall-clock second, findings
 // merged by kind; thresholds and the verdict are then judged again on the merged data.
-import { type EncodedHistogram, mergeEncoded } from '../stats/histogram.js';
-import { rejudge } from './merge-judge.js';
+
+import type { BenchResults, GeneratorHealth, Marker, PhaseResult, Results } from '../../results/results.js';
+import { type EncodedHistogram, mergeEncoded } from '../../stats/histogram.js';
+import { sumCounters } from '../../util/sum-counters.js';
+import { checkShards } from './check-shards.js';
 import { mergeSeries } from './merge-series.js';
-import { checkShards } from './merge-shards.js';
-import type { BenchResults, GeneratorHealth, Marker, PhaseResult, Results } from './results.js';
-import { sumCounters } from './sum-counters.js';
+import { rejudge } from './rejudge.js';
 
 function mergeHistograms(all: Record<string, EncodedHistogram>[]): Record<string, EncodedHistogram> {
   const keys = [...new Set(all.flatMap((h) => Object.keys(h)))];

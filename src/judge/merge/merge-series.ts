@@ -1,10 +1,10 @@
 // Shards' per-second series aligned by wall-clock second: shards start at slightly
 // different instants, so their seconds meet by epoch second, not by index.
 
-import { worseState } from '../load/run/server-state.js';
-import { mergeEncoded } from '../stats/histogram.js';
-import type { BenchResults, SeriesPoint } from './results.js';
-import { sumCounters } from './sum-counters.js';
+import type { BenchResults, SeriesPoint } from '../../results/results.js';
+import { worseState } from '../../results/server-state.js';
+import { mergeEncoded } from '../../stats/histogram.js';
+import { sumCounters } from '../../util/sum-counters.js';
 
 function mergePoints(points: SeriesPoint[], second: number, epochMs: number): SeriesPoint {
   const merged: SeriesPoint = {

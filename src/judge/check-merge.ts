@@ -1,10 +1,10 @@
 // The checker's report crosses thread boundaries encoded, and the reports of all
 // workers merge exactly: counts add, staleness histograms add, findings of one
 // kind add their counts and keep the first few examples.
-import type { CheckCounts, CheckReport } from '../../check/check-types.js';
-import { FindingCollector } from '../../check/finding-collector.js';
-import type { Finding } from '../../report/results.js';
-import { type EncodedHistogram, encodeHistogram, mergeEncoded } from '../../stats/histogram.js';
+import type { CheckCounts, CheckReport } from '../check/check-types.js';
+import { FindingCollector } from '../check/finding-collector.js';
+import type { Finding } from '../results/results.js';
+import { type EncodedHistogram, encodeHistogram, mergeEncoded } from '../stats/histogram.js';
 
 const MAX_EXAMPLES = 5;
 

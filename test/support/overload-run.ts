@@ -5,7 +5,7 @@
 
 import type { CheckReport } from '../../src/check/check-types.js';
 import { createChecker } from '../../src/check/checker.js';
-import type { HistoryEvent } from '../../src/check/history.js';
+import type { HistoryEvent } from '../../src/history/history.js';
 import { StreamState, streamStateName } from '../../src/protocol/messages.js';
 import { RecordedStream } from '../../src/protocol/recorded-stream.js';
 import { runClock } from '../../src/protocol/run-clock.js';

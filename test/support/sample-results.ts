@@ -1,6 +1,6 @@
 // Results built in tests with the real histogram helpers: hostile strings included,
 // so every rendering is checked against server-provided text.
-import type { BenchResults, CaseResult, ConformResults, SeriesPoint } from '../../src/report/results.js';
+import type { BenchResults, CaseResult, ConformResults, SeriesPoint } from '../../src/results/results.js';
 import { encodeHistogram, newHistogram, recordMs } from '../../src/stats/histogram.js';
 import { seededRandom as seeded } from '../../src/util/seeded-random.js';
 

@@ -2,9 +2,9 @@
 // colour (plain text when stdout is not a terminal or CI is set), the failure
 // explained as requirement / expected / actual, and a summary table at the end.
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { CaseOutcome, CaseResult, ConformResults } from '../report/results.js';
-import { CATEGORIES } from './case-types.js';
-import { OUTCOMES } from './run-verdict.js';
+import { CATEGORIES } from '../../conform/case-types.js';
+import { OUTCOMES } from '../../conform/run-verdict.js';
+import type { CaseOutcome, CaseResult, ConformResults } from '../../results/results.js';
 
 export function consoleChalk(stream: NodeJS.WriteStream = process.stdout): ChalkInstance {
   return new Chalk({ level: stream.isTTY && !process.env.CI ? 1 : 0 });

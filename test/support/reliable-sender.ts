@@ -3,7 +3,7 @@
 // a stream breaks, and a drain close at the end. Everything goes through
 // RecordedStream into a history sink, so the shared checker can judge the run.
 import * as grpc from '@grpc/grpc-js';
-import type { HistorySink } from '../../src/check/history.js';
+import type { HistorySink } from '../../src/history/history.js';
 import {
   AckStatus,
   emptyEpisode,

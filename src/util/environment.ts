@@ -1,6 +1,6 @@
 // The machine a run was measured on, for the results.
 import os from 'node:os';
-import type { Environment } from '../../report/results.js';
+import type { Environment } from '../results/results.js';
 
 export function describeEnvironment(): Environment {
   const cpus = os.cpus();

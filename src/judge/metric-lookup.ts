@@ -1,11 +1,12 @@
 // Values of threshold metrics (src/load/thresholds/metrics.ts) from a finished
 // run: durations from the HDR histograms (µs, judged in ms), counts from the
 // counters and the checker. What the run could not measure says why.
-import type { FindingKind } from '../../report/results.js';
-import { type Histogram, type HistogramSummary, summarize } from '../../stats/histogram.js';
-import type { MetricLookup, MetricValue } from '../thresholds/evaluate-thresholds.js';
+
+import type { RunHistogram, Unavailable } from '../load/run/worker-metrics.js';
+import type { FindingKind } from '../results/results.js';
+import { type Histogram, type HistogramSummary, summarize } from '../stats/histogram.js';
 import type { EncodedCheckReport } from './check-merge.js';
-import type { RunHistogram, Unavailable } from './worker-metrics.js';
+import type { MetricLookup, MetricValue } from './thresholds/evaluate-thresholds.js';
 
 export interface MeasuredScope {
   durationMs: number;

@@ -1,21 +1,22 @@
 // Thresholds and the verdict of merged shards are judged again, with bench's own metric
 // lookup, threshold evaluator and verdict rules, on the merged histograms and counters:
 // a p99 over all shards is not any shard's p99.
-import type { CheckCounts } from '../check/check-types.js';
-import { type EncodedCheckReport, mergeCheckReports } from '../load/run/check-merge.js';
-import { type MeasuredScope, metricLookup } from '../load/run/metric-lookup.js';
-import { judgeRun } from '../load/run/verdict.js';
-import { RUN_HISTOGRAMS, type RunHistogram } from '../load/run/worker-metrics.js';
+import type { CheckCounts } from '../../check/check-types.js';
+import { RUN_HISTOGRAMS, type RunHistogram } from '../../load/run/worker-metrics.js';
+import type { BenchResults, ThresholdResult } from '../../results/results.js';
 import {
-  evaluateThreshold,
-  type MetricLookup,
-  type MetricValue,
-} from '../load/thresholds/evaluate-thresholds.js';
-import { parseThresholdExpression } from '../load/thresholds/parse-threshold.js';
-import type { Threshold } from '../load/thresholds/threshold.js';
-import { decodeHistogram, type EncodedHistogram, encodeHistogram, newHistogram } from '../stats/histogram.js';
-import { UserError } from '../util/user-error.js';
-import type { BenchResults, ThresholdResult } from './results.js';
+  decodeHistogram,
+  type EncodedHistogram,
+  encodeHistogram,
+  newHistogram,
+} from '../../stats/histogram.js';
+import { UserError } from '../../util/user-error.js';
+import { type EncodedCheckReport, mergeCheckReports } from '../check-merge.js';
+import { type MeasuredScope, metricLookup } from '../metric-lookup.js';
+import { evaluateThreshold, type MetricLookup, type MetricValue } from '../thresholds/evaluate-thresholds.js';
+import { parseThresholdExpression } from '../thresholds/parse-threshold.js';
+import type { Threshold } from '../thresholds/threshold.js';
+import { judgeRun } from '../verdict.js';
 
 const CHECKER_PREFIX = 'checker.';
 const NESTED = /^([^{]+)\{(.*)\}$/;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { metricNamesText, resolveMetric } from '../../src/load/thresholds/metrics.js';
-import { parseThresholdExpression } from '../../src/load/thresholds/parse-threshold.js';
+import { metricNamesText, resolveMetric } from '../../src/judge/thresholds/metrics.js';
+import { parseThresholdExpression } from '../../src/judge/thresholds/parse-threshold.js';
 
 function parsed(text: string) {
   const outcome = parseThresholdExpression(text);

@@ -1,6 +1,6 @@
 // Judges thresholds against measured values. A metric the run could not measure gives
 // passed = null with the reason: an unmeasured SLO is never a silent pass.
-import type { ThresholdResult } from '../../report/results.js';
+import type { ThresholdResult } from '../../results/results.js';
 import type { Threshold, ThresholdOp } from './threshold.js';
 
 /** A measured value in the metric's unit (ms for durations), or why there is none. */

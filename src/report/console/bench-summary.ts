@@ -2,7 +2,7 @@
 // counts that matter, thresholds, findings, what could not be measured, and the
 // verdict. Made from the results JSON alone, like every other rendering.
 import chalk from 'chalk';
-import type { BenchResults, Verdict } from '../../report/results.js';
+import type { BenchResults, Verdict } from '../../results/results.js';
 import type { HistogramSummary } from '../../stats/histogram.js';
 
 const HISTOGRAM_ROWS: Array<[string, string]> = [
