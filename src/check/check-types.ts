@@ -2,8 +2,8 @@
 // checker.ts so that bench and conform can name the types without the fold.
 
 import type { HistoryEvent, SessionKey } from '../history/history.js';
-import type { Finding } from '../results/results.js';
 import type { Histogram } from '../stats/histogram.js';
+import type { Finding } from './findings.js';
 
 export type StreamEndEvent = Extract<HistoryEvent, { type: 'stream-end' }>;
 

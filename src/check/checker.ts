@@ -10,10 +10,10 @@
 // closing, sequence, validity, admission). INDEXED marks are cumulative.
 
 import type { HistoryEvent, SendIntent, SessionKey, StreamId } from '../history/history.js';
-import type { FindingExample } from '../results/results.js';
 import type { CheckCounts, Checker, CheckerOptions, CheckReport, StreamEndEvent } from './check-types.js';
 import { SessionState, StreamState } from './checker-state.js';
 import { FindingCollector } from './finding-collector.js';
+import type { FindingExample } from './findings.js';
 import type { PendingSend } from './pending-sends.js';
 import { ProbeWindow } from './probe-window.js';
 import { StalenessRecorder } from './staleness-recorder.js';

@@ -1,7 +1,7 @@
 // Accumulates findings by kind: a total count and the first few examples (the
 // earliest occurrence is usually the cause, the rest its consequences). Memory is
 // bounded by the number of kinds times the example limit.
-import type { Finding, FindingExample, FindingKind } from '../results/results.js';
+import type { Finding, FindingExample, FindingKind } from './findings.js';
 
 interface Tally {
   count: number;

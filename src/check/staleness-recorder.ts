@@ -2,9 +2,9 @@
 // and the few worst samples as examples for a staleness-over-bound finding.
 
 import type { SessionKey } from '../history/history.js';
-import type { FindingExample } from '../results/results.js';
 import { type Histogram, newHistogram, recordMs } from '../stats/histogram.js';
 import type { StalenessSource } from './check-types.js';
+import type { FindingExample } from './findings.js';
 
 interface Sample {
   ms: number;

@@ -3,7 +3,8 @@
 // requirement / expected / actual and the wire transcript.
 import { status as Grpc } from '@grpc/grpc-js';
 import { createChecker } from '../check/checker.js';
-import type { CaseOutcome, CaseResult, Finding } from '../results/results.js';
+import type { Finding } from '../check/findings.js';
+import type { CaseOutcome, CaseResult } from '../results/results.js';
 import { CaseContext, type CaseEnvironment } from './case-context.js';
 import { CaseStop } from './case-stop.js';
 import type { ConformCase, Feature } from './case-types.js';

@@ -3,10 +3,11 @@
 // the selected cases one after another, and returns the results record.
 
 import * as grpc from '@grpc/grpc-js';
+import type { Finding } from '../check/findings.js';
 import type { Connection } from '../endpoint/connection-options.js';
 import { type EmbeddedServer, startEmbeddedServer } from '../endpoint/embedded-server.js';
 import { makeEngramClient } from '../protocol/service-definition.js';
-import type { CaseResult, ConformResults, Finding } from '../results/results.js';
+import type { CaseResult, ConformResults } from '../results/results.js';
 import { RESULTS_SCHEMA_VERSION } from '../results/results.js';
 import { describeEnvironment } from '../util/environment.js';
 import { TOOL_VERSION } from '../util/version.js';

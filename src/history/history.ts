@@ -5,12 +5,24 @@
 //
 // Times `t` are milliseconds (fractional) from the run's origin on the monotonic
 // clock (performance.now() minus the origin). Sequence numbers are bigint.
-import type { StreamCapabilities } from '../protocol/messages.js';
 
 /** A client-side name for a logical session, stable across its streams (resumes). */
 export type SessionKey = string;
 /** A client-side number for one ObserveStream call; unique within a history. */
 export type StreamId = number;
+
+/** What the target said about itself in its init acknowledgement. */
+export interface StreamCapabilities {
+  maxObservationsPerSecond: number;
+  queueCapacity: number;
+  supportsBackpressure: boolean;
+  supportsSnapshotIsolation: boolean;
+  embeddingDim: number;
+  supportsResume: boolean;
+  supportsIndexAcks: boolean;
+  sessionIdleTimeoutMs: number;
+  maxTextBytes: number;
+}
 
 export type AckStatusName = 'ACCEPTED' | 'REJECTED' | 'INDEXED' | 'UNSPECIFIED';
 export type StateName =

@@ -3,7 +3,7 @@
 // kind add their counts and keep the first few examples.
 import type { CheckCounts, CheckReport } from '../check/check-types.js';
 import { FindingCollector } from '../check/finding-collector.js';
-import type { Finding } from '../results/results.js';
+import type { Finding } from '../check/findings.js';
 import { type EncodedHistogram, encodeHistogram, mergeEncoded } from '../stats/histogram.js';
 
 const MAX_EXAMPLES = 5;

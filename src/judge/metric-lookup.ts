@@ -2,8 +2,9 @@
 // run: durations from the HDR histograms (µs, judged in ms), counts from the
 // counters and the checker. What the run could not measure says why.
 
-import type { RunHistogram, Unavailable } from '../load/run/worker-metrics.js';
-import type { FindingKind } from '../results/results.js';
+import type { FindingKind } from '../check/findings.js';
+import type { Unavailable } from '../results/results.js';
+import type { RunHistogram } from '../results/run-histograms.js';
 import { type Histogram, type HistogramSummary, summarize } from '../stats/histogram.js';
 import type { EncodedCheckReport } from './check-merge.js';
 import type { MetricLookup, MetricValue } from './thresholds/evaluate-thresholds.js';

@@ -3,7 +3,9 @@
 // inconclusive (the schedule did not run, or the figures describe the generator);
 // then failed thresholds fail it; a threshold that could not be judged makes it
 // inconclusive (an unmeasured SLO is never a pass).
-import type { Finding, GeneratorHealth, ThresholdResult, Verdict } from '../results/results.js';
+
+import type { Finding } from '../check/findings.js';
+import type { GeneratorHealth, ThresholdResult, Verdict } from '../results/results.js';
 
 export interface VerdictInputs {
   findings: Finding[];

@@ -2,6 +2,12 @@
 // uint64 values are bigint end to end so that sequences past 2^53 stay exact.
 // Timestamps are epoch milliseconds (fractional) as numbers.
 
+// The history records capabilities exactly as the target said them, so their type lives
+// with the history model, below the wire layer.
+import type { StreamCapabilities } from '../history/history.js';
+
+export type { StreamCapabilities };
+
 export const AckStatus = { UNSPECIFIED: 0, ACCEPTED: 1, INDEXED: 2, REJECTED: 3 } as const;
 export type AckStatus = (typeof AckStatus)[keyof typeof AckStatus];
 
@@ -118,18 +124,6 @@ export interface ObservationRequest {
    * and this says why. The handler answers it (WIRE-8) instead of grpc-js ending the call.
    */
   malformed?: string;
-}
-
-export interface StreamCapabilities {
-  maxObservationsPerSecond: number;
-  queueCapacity: number;
-  supportsBackpressure: boolean;
-  supportsSnapshotIsolation: boolean;
-  embeddingDim: number;
-  supportsResume: boolean;
-  supportsIndexAcks: boolean;
-  sessionIdleTimeoutMs: number;
-  maxTextBytes: number;
 }
 
 export interface StreamInitAck {

@@ -1,4 +1,4 @@
-import type { FindingExample, FindingKind } from '../results/results.js';
+import type { FindingExample, FindingKind } from '../check/findings.js';
 
 /**
  * What holds when the checker finds nothing of a kind, in words a newcomer reads.
@@ -20,8 +20,6 @@ export const FINDING_TITLES: Record<FindingKind, string> = {
   'staleness-over-bound': 'Staleness stays within the bound',
   'stream-error': 'No stream ended with an unexpected error',
 };
-
-export const FINDING_KINDS = Object.keys(FINDING_TITLES) as FindingKind[];
 
 /** One example as a line: where it happened, then what was seen. */
 export function formatExample(e: FindingExample): string {

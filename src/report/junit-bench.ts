@@ -1,5 +1,7 @@
-import type { BenchResults, Finding, FindingKind } from '../results/results.js';
-import { FINDING_KINDS, FINDING_TITLES, formatExample } from './finding-titles.js';
+import type { Finding, FindingKind } from '../check/findings.js';
+import { FINDING_KINDS } from '../check/findings.js';
+import type { BenchResults } from '../results/results.js';
+import { FINDING_TITLES, formatExample } from './finding-titles.js';
 import type { JunitCase, JunitSuite } from './junit-xml.js';
 import { formatThresholdActual } from './threshold-text.js';
 

@@ -1,15 +1,9 @@
 // Validates results JSON read from disk: a wrong or foreign file is reported with the
 // file and the field at fault, never rendered half-way.
 import { z } from 'zod';
-import { FINDING_KINDS } from '../report/finding-titles.js';
+import { FINDING_KINDS } from '../check/findings.js';
 import { UserError } from '../util/user-error.js';
-import {
-  type BenchResults,
-  type ConformResults,
-  type FindingKind,
-  RESULTS_SCHEMA_VERSION,
-  type Results,
-} from './results.js';
+import { type BenchResults, type ConformResults, RESULTS_SCHEMA_VERSION, type Results } from './results.js';
 
 const encodedHistogram = z.object({
   unit: z.literal('us'),
@@ -27,7 +21,7 @@ const encodedHistogram = z.object({
   }),
 });
 
-const findingKind = z.enum(FINDING_KINDS as [FindingKind, ...FindingKind[]]);
+const findingKind = z.enum(FINDING_KINDS);
 
 const finding = z.object({
   kind: findingKind,

@@ -1,7 +1,9 @@
 // The results JSON: the single record every rendering (console, HTML, JUnit, hgrm)
 // is made from. bench and conform write it; `report` reads, merges and renders it.
 // Changes are additive (new optional fields); a breaking change bumps the version.
+import type { Finding } from '../check/findings.js';
 import type { EncodedHistogram } from '../stats/histogram.js';
+import type { Environment } from '../util/environment.js';
 
 export const RESULTS_SCHEMA_VERSION = 1;
 
@@ -12,16 +14,6 @@ export interface ToolInfo {
   version: string;
 }
 
-export interface Environment {
-  node: string;
-  platform: string;
-  arch: string;
-  cpus: number;
-  cpuModel: string;
-  memoryGiB: number;
-  hostname: string;
-}
-
 export interface TargetInfo {
   /** host:port as dialled. */
   address: string;
@@ -30,40 +22,6 @@ export interface TargetInfo {
   tls: boolean;
   /** What the server said about itself (init capabilities), when it said anything. */
   capabilities?: Record<string, number | boolean>;
-}
-
-export type FindingKind =
-  | 'silent-drop'
-  | 'unexpected-ack'
-  | 'duplicate-outcome'
-  | 'accepted-not-dense'
-  | 'accepted-out-of-order'
-  | 'wrong-reject-reason'
-  | 'rejected-but-visible'
-  | 'visible-twice'
-  | 'lost-write'
-  | 'indexed-backwards'
-  | 'indexed-ahead-of-accepted'
-  | 'resume-lost-data'
-  | 'staleness-over-bound'
-  | 'stream-error';
-
-export interface FindingExample {
-  session: string;
-  seq?: string;
-  /** ms from run origin. */
-  t?: number;
-  note: string;
-}
-
-export interface Finding {
-  kind: FindingKind;
-  severity: 'fail' | 'warn';
-  /** How many occurrences in all; examples keep only the most telling few. */
-  count: number;
-  /** One sentence a person can act on. */
-  message: string;
-  examples: FindingExample[];
 }
 
 export interface ResultsBase {
@@ -81,6 +39,12 @@ export interface ResultsBase {
 }
 
 // ---- bench ----
+
+/** A measurement the run could not make, and why. */
+export interface Unavailable {
+  metric: string;
+  why: string;
+}
 
 export interface ThresholdResult {
   /** As written in the scenario, e.g. "staleness.p99 < 100ms". */
@@ -158,7 +122,7 @@ export interface BenchResults extends ResultsBase {
   thresholds: ThresholdResult[];
   generator: GeneratorHealth;
   /** Measurements the target made impossible, and why (e.g. no INDEXED acks). */
-  unavailable: { metric: string; why: string }[];
+  unavailable: Unavailable[];
 }
 
 // ---- conform ----

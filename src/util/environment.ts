@@ -1,6 +1,15 @@
 // The machine a run was measured on, for the results.
 import os from 'node:os';
-import type { Environment } from '../results/results.js';
+
+export interface Environment {
+  node: string;
+  platform: string;
+  arch: string;
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  hostname: string;
+}
 
 export function describeEnvironment(): Environment {
   const cpus = os.cpus();

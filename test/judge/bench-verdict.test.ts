@@ -2,6 +2,7 @@
 // of the rules (a check finding beats everything, a bottleneck or an interruption
 // is never a pass, an unjudged threshold is never a pass) and each bottleneck bound.
 import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/check/findings.js';
 import { judgeRun } from '../../src/judge/verdict.js';
 import {
   assessHealth,
@@ -10,7 +11,7 @@ import {
   LATE_SHARE_BOUND,
   LOOP_LAG_P99_BOUND_MS,
 } from '../../src/load/run/generator-health.js';
-import type { Finding, ThresholdResult } from '../../src/results/results.js';
+import type { ThresholdResult } from '../../src/results/results.js';
 
 const healthy: HealthInputs = {
   loopLagP99Ms: 1,

@@ -3,8 +3,8 @@
 // and keep a few examples.
 import { describe, expect, it } from 'vitest';
 import type { CheckCounts } from '../../src/check/check-types.js';
+import type { Finding } from '../../src/check/findings.js';
 import { type EncodedCheckReport, mergeCheckReports } from '../../src/judge/check-merge.js';
-import type { Finding } from '../../src/results/results.js';
 import { decodeHistogram, encodeHistogram, newHistogram, recordMs } from '../../src/stats/histogram.js';
 
 function report(stalenessMs: number[], findings: Finding[], accepted: number): EncodedCheckReport {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FINDING_KINDS } from '../../src/report/finding-titles.js';
+import { FINDING_KINDS } from '../../src/check/findings.js';
 import { renderJunit } from '../../src/report/junit.js';
 import { sampleBench, sampleConform } from '../support/sample-results.js';
 import { hasXmllint, validateJunit } from './xmllint.js';

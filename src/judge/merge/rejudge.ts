@@ -2,8 +2,8 @@
 // lookup, threshold evaluator and verdict rules, on the merged histograms and counters:
 // a p99 over all shards is not any shard's p99.
 import type { CheckCounts } from '../../check/check-types.js';
-import { RUN_HISTOGRAMS, type RunHistogram } from '../../load/run/worker-metrics.js';
 import type { BenchResults, ThresholdResult } from '../../results/results.js';
+import { RUN_HISTOGRAMS, type RunHistogram } from '../../results/run-histograms.js';
 import {
   decodeHistogram,
   type EncodedHistogram,

@@ -11,7 +11,8 @@ import { histogramStatMs, type MeasuredScope, metricLookup } from '../../judge/m
 import { evaluateThreshold, type MetricLookup } from '../../judge/thresholds/evaluate-thresholds.js';
 import { judgeRun } from '../../judge/verdict.js';
 import type { BenchResults, Marker, PhaseResult, ThresholdResult } from '../../results/results.js';
-import { RESULTS_SCHEMA_VERSION } from '../../results/results.js';
+import { RESULTS_SCHEMA_VERSION, type Unavailable } from '../../results/results.js';
+import { RUN_HISTOGRAMS, type RunHistogram } from '../../results/run-histograms.js';
 import { decodeHistogram, encodeHistogram, type Histogram, newHistogram } from '../../stats/histogram.js';
 import { describeEnvironment } from '../../util/environment.js';
 import { UserError } from '../../util/user-error.js';
@@ -28,7 +29,6 @@ import { CpuMonitor } from './self-monitor.js';
 import { type LiveTotals, SeriesAccumulator } from './series-accumulator.js';
 import type { DriverTimings, GroupReport } from './session-group.js';
 import { epochNow } from './start-clock.js';
-import { RUN_HISTOGRAMS, type RunHistogram, type Unavailable } from './worker-metrics.js';
 
 export interface BenchProgress {
   /** ms since the run's origin. */

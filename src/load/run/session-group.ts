@@ -7,6 +7,8 @@ import { createChecker } from '../../check/checker.js';
 import { type ConnectionFlags, connectionFromFlags } from '../../endpoint/connection-options.js';
 import type { SessionKey } from '../../history/history.js';
 import { type EncodedCheckReport, encodeCheckReport, mergeCheckReports } from '../../judge/check-merge.js';
+import type { Unavailable } from '../../results/results.js';
+import { RUN_HISTOGRAMS, type RunHistogram } from '../../results/run-histograms.js';
 import type { EncodedHistogram } from '../../stats/histogram.js';
 import { encodeHistogram } from '../../stats/histogram.js';
 import { seededRandom } from '../../util/seeded-random.js';
@@ -20,13 +22,7 @@ import { createArrivals } from '../schedule/arrivals.js';
 import { resolveFaults } from '../schedule/faults.js';
 import { type LoopLag, LoopLagMonitor } from './self-monitor.js';
 import { StartClock } from './start-clock.js';
-import {
-  RUN_HISTOGRAMS,
-  type RunHistogram,
-  type SecondSnapshot,
-  type Unavailable,
-  WorkerMetrics,
-} from './worker-metrics.js';
+import { type SecondSnapshot, WorkerMetrics } from './worker-metrics.js';
 
 export interface DriverTimings {
   /** A first send later than this after its intended time counts as late. */

@@ -4,14 +4,13 @@
 
 import * as hdr from 'hdr-histogram-js';
 import type { StalenessSource } from '../../check/check-types.js';
+import type { Unavailable } from '../../results/results.js';
+import type { RunHistogram } from '../../results/run-histograms.js';
 import { worseState } from '../../results/server-state.js';
 import { type Histogram, newHistogram, recordMs } from '../../stats/histogram.js';
 import type { DriverEvents, SendDelay } from '../driver/driver-events.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { phaseAt } from '../schedule/phases.js';
-
-export const RUN_HISTOGRAMS = ['ack_latency', 'ack_latency_actual', 'staleness', 'staleness_probe'] as const;
-export type RunHistogram = (typeof RUN_HISTOGRAMS)[number];
 
 export interface SecondSnapshot {
   second: number;
@@ -44,11 +43,6 @@ interface SecondBucket {
 export interface PhaseMetrics {
   histograms: Record<RunHistogram, Histogram>;
   counters: Record<string, number>;
-}
-
-export interface Unavailable {
-  metric: string;
-  why: string;
 }
 
 function phaseMetrics(): PhaseMetrics {

@@ -1,6 +1,6 @@
 // The checker's findings, each with its most telling examples.
 
-import type { Finding } from '../../results/results.js';
+import type { Finding } from '../../check/findings.js';
 import { escapeMarkup } from '../escape.js';
 import { FINDING_TITLES, formatExample } from '../finding-titles.js';
 
