@@ -3,7 +3,7 @@
 
 import type { HistoryEvent, SessionKey } from '../history/history.js';
 import type { Histogram } from '../stats/histogram.js';
-import type { Finding } from './findings.js';
+import type { CheckCounts, Finding } from './findings.js';
 
 export type StreamEndEvent = Extract<HistoryEvent, { type: 'stream-end' }>;
 
@@ -36,40 +36,6 @@ export interface CheckerOptions {
   maxPendingPerStream?: number;
   /** Accepted-but-not-yet-indexed entries kept per session for staleness (default 1,000,000). */
   maxStalenessBacklog?: number;
-}
-
-export interface CheckCounts {
-  streams: number;
-  sessions: number;
-  sent: number;
-  sentByIntent: Record<string, number>;
-  accepted: number;
-  rejected: number;
-  rejectedByReason: Record<string, number>;
-  /** INDEXED acks received. */
-  indexedAcks: number;
-  /** Accepted sequences covered by an INDEXED mark. */
-  indexedCovered: number;
-  silentDrops: number;
-  unexpectedAcks: number;
-  duplicateOutcomes: number;
-  /** Sends whose stream broke before their outcome and that no resume settled. */
-  indeterminate: number;
-  /** Sends whose ack was lost with a broken stream, settled as accepted by a resume. */
-  acceptedAckLost: number;
-  /** Sends whose ack was lost with a broken stream, settled by a resume as not accepted (above its initial_sequence, or deliberately bad). */
-  notReceived: number;
-  resumes: number;
-  streamErrors: number;
-  statusByState: Record<string, number>;
-  probes: number;
-  probesFound: number;
-  /** Probes whose send was outside the probe window or never sent: no verdict. */
-  probesUnmatched: number;
-  /** Probes whose send had no final outcome yet: no verdict. */
-  probesUnsettled: number;
-  /** Accepted observations whose staleness could not be tracked (backlog limit). */
-  stalenessUntracked: number;
 }
 
 export interface CheckReport {

@@ -10,10 +10,11 @@
 // closing, sequence, validity, admission). INDEXED marks are cumulative.
 
 import type { HistoryEvent, SendIntent, SessionKey, StreamId } from '../history/history.js';
-import type { CheckCounts, Checker, CheckerOptions, CheckReport, StreamEndEvent } from './check-types.js';
+import type { Checker, CheckerOptions, CheckReport, StreamEndEvent } from './check-types.js';
 import { SessionState, StreamState } from './checker-state.js';
 import { FindingCollector } from './finding-collector.js';
 import type { FindingExample } from './findings.js';
+import { type CheckCounts, zeroCheckCounts } from './findings.js';
 import type { PendingSend } from './pending-sends.js';
 import { ProbeWindow } from './probe-window.js';
 import { StalenessRecorder } from './staleness-recorder.js';
@@ -40,7 +41,7 @@ class HistoryChecker implements Checker {
   private readonly findings: FindingCollector;
   private readonly staleness: StalenessRecorder;
   private readonly probeWindow: ProbeWindow;
-  private readonly counts: CheckCounts = zeroCounts();
+  private readonly counts: CheckCounts = zeroCheckCounts();
   private readonly maxPending: number;
   private readonly backlogLimit: number;
   private ended = false;
@@ -566,34 +567,6 @@ class HistoryChecker implements Checker {
         'visible within the bound, so index faster or push backpressure and admission sooner.',
     );
   }
-}
-
-function zeroCounts(): CheckCounts {
-  return {
-    streams: 0,
-    sessions: 0,
-    sent: 0,
-    sentByIntent: {},
-    accepted: 0,
-    rejected: 0,
-    rejectedByReason: {},
-    indexedAcks: 0,
-    indexedCovered: 0,
-    silentDrops: 0,
-    unexpectedAcks: 0,
-    duplicateOutcomes: 0,
-    indeterminate: 0,
-    acceptedAckLost: 0,
-    notReceived: 0,
-    resumes: 0,
-    streamErrors: 0,
-    statusByState: {},
-    probes: 0,
-    probesFound: 0,
-    probesUnmatched: 0,
-    probesUnsettled: 0,
-    stalenessUntracked: 0,
-  };
 }
 
 function bump(counter: Record<string, number>, key: string): void {

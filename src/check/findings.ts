@@ -1,5 +1,6 @@
-// What the checker reports: a finding is one kind of wrong behaviour, counted, with a few
-// examples. The results record carries these as they are, so they live below both.
+// What the checker reports: findings (one kind of wrong behaviour, counted, with a few
+// examples) and its counts. The results record carries both as they are, so they live
+// below the checker and the results alike.
 export const FINDING_KINDS = [
   'silent-drop',
   'unexpected-ack',
@@ -35,4 +36,67 @@ export interface Finding {
   /** One sentence a person can act on. */
   message: string;
   examples: FindingExample[];
+}
+
+/** What the checker counted over a history; results carry it as it is. */
+export interface CheckCounts {
+  streams: number;
+  sessions: number;
+  sent: number;
+  sentByIntent: Record<string, number>;
+  accepted: number;
+  rejected: number;
+  rejectedByReason: Record<string, number>;
+  /** INDEXED acks received. */
+  indexedAcks: number;
+  /** Accepted sequences covered by an INDEXED mark. */
+  indexedCovered: number;
+  silentDrops: number;
+  unexpectedAcks: number;
+  duplicateOutcomes: number;
+  /** Sends whose stream broke before their outcome and that no resume settled. */
+  indeterminate: number;
+  /** Sends whose ack was lost with a broken stream, settled as accepted by a resume. */
+  acceptedAckLost: number;
+  /** Sends whose ack was lost with a broken stream, settled by a resume as not accepted (above its initial_sequence, or deliberately bad). */
+  notReceived: number;
+  resumes: number;
+  streamErrors: number;
+  statusByState: Record<string, number>;
+  probes: number;
+  probesFound: number;
+  /** Probes whose send was outside the probe window or never sent: no verdict. */
+  probesUnmatched: number;
+  /** Probes whose send had no final outcome yet: no verdict. */
+  probesUnsettled: number;
+  /** Accepted observations whose staleness could not be tracked (backlog limit). */
+  stalenessUntracked: number;
+}
+
+export function zeroCheckCounts(): CheckCounts {
+  return {
+    streams: 0,
+    sessions: 0,
+    sent: 0,
+    sentByIntent: {},
+    accepted: 0,
+    rejected: 0,
+    rejectedByReason: {},
+    indexedAcks: 0,
+    indexedCovered: 0,
+    silentDrops: 0,
+    unexpectedAcks: 0,
+    duplicateOutcomes: 0,
+    indeterminate: 0,
+    acceptedAckLost: 0,
+    notReceived: 0,
+    resumes: 0,
+    streamErrors: 0,
+    statusByState: {},
+    probes: 0,
+    probesFound: 0,
+    probesUnmatched: 0,
+    probesUnsettled: 0,
+    stalenessUntracked: 0,
+  };
 }

@@ -1,9 +1,9 @@
 // The checker's report crosses thread boundaries encoded, and the reports of all
 // workers merge exactly: counts add, staleness histograms add, findings of one
 // kind add their counts and keep the first few examples.
-import type { CheckCounts, CheckReport } from '../check/check-types.js';
+import type { CheckReport } from '../check/check-types.js';
 import { FindingCollector } from '../check/finding-collector.js';
-import type { Finding } from '../check/findings.js';
+import type { CheckCounts, Finding } from '../check/findings.js';
 import { type EncodedHistogram, encodeHistogram, mergeEncoded } from '../stats/histogram.js';
 
 const MAX_EXAMPLES = 5;

@@ -1,4 +1,4 @@
-// Values of threshold metrics (src/load/thresholds/metrics.ts) from a finished
+// Values of threshold metrics (thresholds/metrics.ts) from a finished
 // run: durations from the HDR histograms (µs, judged in ms), counts from the
 // counters and the checker. What the run could not measure says why.
 
@@ -7,13 +7,8 @@ import type { Unavailable } from '../results/results.js';
 import type { RunHistogram } from '../results/run-histograms.js';
 import { type Histogram, type HistogramSummary, summarize } from '../stats/histogram.js';
 import type { EncodedCheckReport } from './check-merge.js';
+import type { MeasuredScope } from './scopes.js';
 import type { MetricLookup, MetricValue } from './thresholds/evaluate-thresholds.js';
-
-export interface MeasuredScope {
-  durationMs: number;
-  histograms: Record<RunHistogram, Histogram>;
-  counters: Record<string, number>;
-}
 
 export interface MeasuredRun {
   run: MeasuredScope;

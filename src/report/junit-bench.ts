@@ -2,13 +2,13 @@ import type { Finding, FindingKind } from '../check/findings.js';
 import { FINDING_KINDS } from '../check/findings.js';
 import type { BenchResults } from '../results/results.js';
 import { FINDING_TITLES, formatExample } from './finding-titles.js';
+import { formatThresholdActual } from './format-number.js';
 import type { JunitCase, JunitSuite } from './junit-xml.js';
-import { formatThresholdActual } from './threshold-text.js';
 
 function thresholdCases(r: BenchResults, classname: string): JunitCase[] {
   return r.thresholds.map((t) => {
     const name = `${t.expression} [${t.scope}]`;
-    const measured = formatThresholdActual(r, t);
+    const measured = formatThresholdActual(t);
     if (t.passed === null)
       return { name, classname, seconds: 0, outcome: { kind: 'skipped', message: measured } };
     if (t.passed)

@@ -61,6 +61,32 @@ const base = {
 
 const counts = z.record(z.string(), z.number());
 
+const checkCounts = z.looseObject({
+  streams: z.number(),
+  sessions: z.number(),
+  sent: z.number(),
+  sentByIntent: counts,
+  accepted: z.number(),
+  rejected: z.number(),
+  rejectedByReason: counts,
+  indexedAcks: z.number(),
+  indexedCovered: z.number(),
+  silentDrops: z.number(),
+  unexpectedAcks: z.number(),
+  duplicateOutcomes: z.number(),
+  indeterminate: z.number(),
+  acceptedAckLost: z.number(),
+  notReceived: z.number(),
+  resumes: z.number(),
+  streamErrors: z.number(),
+  statusByState: counts,
+  probes: z.number(),
+  probesFound: z.number(),
+  probesUnmatched: z.number(),
+  probesUnsettled: z.number(),
+  stalenessUntracked: z.number(),
+});
+
 const seriesPoint = z.looseObject({
   second: z.number(),
   epochMs: z.number(),
@@ -90,6 +116,7 @@ const benchSchema: z.ZodType<BenchResults> = z.looseObject({
   mergedShards: z.number().int().positive().optional(),
   histograms: z.record(z.string(), encodedHistogram),
   counters: counts,
+  checkCounts,
   phases: z.array(
     z.looseObject({
       name: z.string(),
@@ -108,6 +135,9 @@ const benchSchema: z.ZodType<BenchResults> = z.looseObject({
       expression: z.string(),
       scope: z.string(),
       metric: z.string(),
+      op: z.enum(['<', '<=', '>', '>=', '==', '!=']),
+      value: z.number(),
+      unit: z.string(),
       actual: z.number().nullable(),
       passed: z.boolean().nullable(),
       note: z.string().optional(),

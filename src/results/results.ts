@@ -1,11 +1,11 @@
 // The results JSON: the single record every rendering (console, HTML, JUnit, hgrm)
 // is made from. bench and conform write it; `report` reads, merges and renders it.
 // Changes are additive (new optional fields); a breaking change bumps the version.
-import type { Finding } from '../check/findings.js';
+import type { CheckCounts, Finding } from '../check/findings.js';
 import type { EncodedHistogram } from '../stats/histogram.js';
 import type { Environment } from '../util/environment.js';
 
-export const RESULTS_SCHEMA_VERSION = 1;
+export const RESULTS_SCHEMA_VERSION = 2;
 
 export type Verdict = 'passed' | 'failed' | 'inconclusive' | 'error';
 
@@ -46,12 +46,20 @@ export interface Unavailable {
   why: string;
 }
 
+export type ThresholdOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
+
 export interface ThresholdResult {
   /** As written in the scenario, e.g. "staleness.p99 < 100ms". */
   expression: string;
   /** 'run' or a phase name. */
   scope: string;
+  /** Canonical metric name, e.g. "staleness.p99", "rejected{OVERLOADED}". */
   metric: string;
+  op: ThresholdOp;
+  /** The bound in the metric's unit. */
+  value: number;
+  /** The unit of value and actual: 'ms' for durations, '/s' for rates, '' for counts and ratios. */
+  unit: string;
   /** The measured value in the metric's unit (ms for durations), or null when not measurable. */
   actual: number | null;
   passed: boolean | null;
@@ -116,6 +124,8 @@ export interface BenchResults extends ResultsBase {
   /** Histograms for the whole run: ack_latency (from intended send), ack_latency_actual, staleness, staleness_probe ... */
   histograms: Record<string, EncodedHistogram>;
   counters: Record<string, number>;
+  /** The history checker's counts over the whole run. */
+  checkCounts: CheckCounts;
   phases: PhaseResult[];
   series: SeriesPoint[];
   markers: Marker[];

@@ -29,6 +29,9 @@ const threshold = (passed: boolean | null): ThresholdResult => ({
   expression: 'ack_latency.p99 < 10ms',
   scope: 'run',
   metric: 'ack_latency.p99',
+  op: '<',
+  value: 10,
+  unit: 'ms',
   actual: passed === null ? null : 12,
   passed,
 });

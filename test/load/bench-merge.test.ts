@@ -2,8 +2,7 @@
 // staleness histograms add bucket by bucket, findings of one kind add their counts
 // and keep a few examples.
 import { describe, expect, it } from 'vitest';
-import type { CheckCounts } from '../../src/check/check-types.js';
-import type { Finding } from '../../src/check/findings.js';
+import type { CheckCounts, Finding } from '../../src/check/findings.js';
 import { type EncodedCheckReport, mergeCheckReports } from '../../src/judge/check-merge.js';
 import { decodeHistogram, encodeHistogram, newHistogram, recordMs } from '../../src/stats/histogram.js';
 

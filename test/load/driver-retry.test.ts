@@ -105,7 +105,7 @@ describe('go-back-N retries', () => {
     expect(r.findings).toEqual([]);
     expect(r.counters.offered).toBe(200);
     expect(r.counters.accepted).toBe(200);
-    expect(r.counters['checker.accepted']).toBe(200);
+    expect(r.checkCounts.accepted).toBe(200);
     expect(r.counters['rejected{OVERLOADED}']).toBe(1);
     // The rejected one and whatever was pipelined behind it were sent again, each once more.
     const gaps = r.counters['rejected{SEQUENCE_GAP}'] ?? 0;

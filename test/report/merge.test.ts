@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { zeroCheckCounts } from '../../src/check/findings.js';
 import { mergeResults } from '../../src/judge/merge/merge-results.js';
 import type { BenchResults, SeriesPoint } from '../../src/results/results.js';
 import { decodeHistogram, encodeHistogram, newHistogram, recordMs } from '../../src/stats/histogram.js';
@@ -35,17 +36,30 @@ function shard(index: number, count: number, perSecond: number[][], offsetMs: nu
     findings: [],
     shard: { index, count },
     histograms: { ack_latency: encodeHistogram(run), staleness: encodeHistogram(run) },
-    counters: { sent, accepted: sent, rejected: 0, 'checker.silentDrops': 0, 'checker.sent': sent },
+    counters: { sent, accepted: sent, rejected: 0 },
+    checkCounts: { ...zeroCheckCounts(), sent, accepted: sent },
     series,
     thresholds: [
       {
         expression: 'ack_latency.p99 < 30ms',
         scope: 'run',
         metric: 'ack_latency.p99',
+        op: '<',
+        value: 30,
+        unit: 'ms',
         actual: 0,
         passed: true,
       },
-      { expression: 'silent_drops == 0', scope: 'run', metric: 'silent_drops', actual: 0, passed: true },
+      {
+        expression: 'silent_drops == 0',
+        scope: 'run',
+        metric: 'silent_drops',
+        op: '==',
+        value: 0,
+        unit: '',
+        actual: 0,
+        passed: true,
+      },
     ],
     generator: { ...base.generator, bottleneck: false },
     unavailable: [],
@@ -120,7 +134,7 @@ describe('mergeResults', () => {
     const shards = [shard(0, 2, [[1]], 0), shard(1, 2, [[1]], 0)].map((s) => ({
       ...s,
       findings: [finding],
-      counters: { ...s.counters, 'checker.silentDrops': 2 },
+      checkCounts: { ...s.checkCounts, silentDrops: 2 },
     }));
     const merged = mergeResults(shards);
     expect(merged.findings).toHaveLength(1);
@@ -129,17 +143,22 @@ describe('mergeResults', () => {
     expect(merged.verdict).toBe('failed');
   });
 
-  it('leaves a threshold unjudged, not crashed, when the shards lack the counter it needs', () => {
-    const shards = [shard(0, 2, [[1]], 0), shard(1, 2, [[1]], 0)].map((s) => {
-      const { 'checker.silentDrops': _, ...counters } = s.counters;
-      return { ...s, counters };
-    });
+  it("adds the shards' checker counts as structured data, nested groups key by key", () => {
+    const shards = [shard(0, 2, [[1]], 0), shard(1, 2, [[1]], 0)].map((s, i) => ({
+      ...s,
+      checkCounts: {
+        ...s.checkCounts,
+        resumes: i + 1,
+        rejectedByReason: (i === 0 ? { OVERLOADED: 2 } : { OVERLOADED: 3, SEQUENCE_GAP: 1 }) as Record<
+          string,
+          number
+        >,
+      },
+    }));
     const merged = mergeResults(shards);
-    expect(merged.thresholds.find((t) => t.metric === 'silent_drops')).toMatchObject({
-      passed: null,
-      note: 'the shard results hold no value for silent_drops',
-    });
-    expect(merged.verdict).toBe('inconclusive');
+    expect(merged.checkCounts.resumes).toBe(3);
+    expect(merged.checkCounts.rejectedByReason).toEqual({ OVERLOADED: 5, SEQUENCE_GAP: 1 });
+    expect(merged.checkCounts.sent).toBe(2);
   });
 
   it('refuses different scenarios, duplicate and missing shards with the file names', () => {

@@ -1,5 +1,7 @@
 // Results built in tests with the real histogram helpers: hostile strings included,
 // so every rendering is checked against server-provided text.
+
+import { zeroCheckCounts } from '../../src/check/findings.js';
 import type { BenchResults, CaseResult, ConformResults, SeriesPoint } from '../../src/results/results.js';
 import { encodeHistogram, newHistogram, recordMs } from '../../src/stats/histogram.js';
 import { seededRandom as seeded } from '../../src/util/seeded-random.js';
@@ -52,7 +54,7 @@ export function sampleBench(seconds = 30, startEpochMs = Date.UTC(2026, 10, 27, 
   }
   const half = Math.floor(seconds / 2);
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'engram-stream', version: '0.1.0' },
     startedAt: new Date(startEpochMs).toISOString(),
     durationMs: seconds * 1000,
@@ -79,7 +81,8 @@ export function sampleBench(seconds = 30, startEpochMs = Date.UTC(2026, 10, 27, 
     },
     shard: { index: 0, count: 1 },
     histograms: { ack_latency: encodeHistogram(ack), staleness: encodeHistogram(stale) },
-    counters: { sent: 4500, accepted: 4480, rejected: 20, 'checker.silentDrops': 3 },
+    counters: { sent: 4500, accepted: 4480, rejected: 20 },
+    checkCounts: { ...zeroCheckCounts(), sent: 4500, silentDrops: 3, rejectedByReason: { OVERLOADED: 20 } },
     phases: [
       {
         name: 'warmup',
@@ -110,6 +113,9 @@ export function sampleBench(seconds = 30, startEpochMs = Date.UTC(2026, 10, 27, 
         expression: 'ack_latency.p99 < 50ms',
         scope: 'run',
         metric: 'ack_latency.p99',
+        op: '<',
+        value: 50,
+        unit: 'ms',
         actual: 3.9,
         passed: true,
       },
@@ -117,14 +123,29 @@ export function sampleBench(seconds = 30, startEpochMs = Date.UTC(2026, 10, 27, 
         expression: 'staleness.p99 < 20ms',
         scope: 'run',
         metric: 'staleness.p99',
+        op: '<',
+        value: 20,
+        unit: 'ms',
         actual: 24.9,
         passed: false,
       },
-      { expression: 'silent_drops == 0', scope: 'run', metric: 'silent_drops', actual: 3, passed: false },
+      {
+        expression: 'silent_drops == 0',
+        scope: 'run',
+        metric: 'silent_drops',
+        op: '==',
+        value: 0,
+        unit: '',
+        actual: 3,
+        passed: false,
+      },
       {
         expression: 'staleness_probe.p99 < 1s',
         scope: 'steady',
         metric: 'staleness_probe.p99',
+        op: '<',
+        value: 1000,
+        unit: 'ms',
         actual: null,
         passed: null,
         note: 'no probes',
@@ -173,7 +194,7 @@ export function sampleConform(): ConformResults {
     baseCase('FLOW-1', 'NON-STRICT', { reason: 'no retry hint', transcriptOmitted: 12 }),
   ];
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'engram-stream', version: '0.1.0' },
     startedAt: '2026-11-27T18:00:00.000Z',
     durationMs: 900,

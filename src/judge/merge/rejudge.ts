@@ -1,74 +1,36 @@
-// Thresholds and the verdict of merged shards are judged again, with bench's own metric
-// lookup, threshold evaluator and verdict rules, on the merged histograms and counters:
-// a p99 over all shards is not any shard's p99.
-import type { CheckCounts } from '../../check/check-types.js';
+// Thresholds and the verdict of merged shards are judged again, by the same judge as bench,
+// on the merged histograms and counters: a p99 over all shards is not any shard's p99.
+
 import type { BenchResults, ThresholdResult } from '../../results/results.js';
-import { RUN_HISTOGRAMS, type RunHistogram } from '../../results/run-histograms.js';
-import {
-  decodeHistogram,
-  type EncodedHistogram,
-  encodeHistogram,
-  newHistogram,
-} from '../../stats/histogram.js';
-import { UserError } from '../../util/user-error.js';
+import { type EncodedHistogram, encodeHistogram, newHistogram } from '../../stats/histogram.js';
 import { type EncodedCheckReport, mergeCheckReports } from '../check-merge.js';
-import { type MeasuredScope, metricLookup } from '../metric-lookup.js';
-import { evaluateThreshold, type MetricLookup, type MetricValue } from '../thresholds/evaluate-thresholds.js';
-import { parseThresholdExpression } from '../thresholds/parse-threshold.js';
+import { judgeBench } from '../judge-bench.js';
+import { sumScope } from '../scopes.js';
 import type { Threshold } from '../thresholds/threshold.js';
-import { judgeRun } from '../verdict.js';
-
-const CHECKER_PREFIX = 'checker.';
-const NESTED = /^([^{]+)\{(.*)\}$/;
-
-/** The checker's counts, from the flat "checker.*" counters bench writes. */
-function checkCounts(counters: Record<string, number>): CheckCounts {
-  const counts: Record<string, number | Record<string, number>> = {};
-  for (const [key, value] of Object.entries(counters)) {
-    if (!key.startsWith(CHECKER_PREFIX)) continue;
-    const name = key.slice(CHECKER_PREFIX.length);
-    const nested = NESTED.exec(name);
-    if (nested) {
-      const [, group, sub] = nested as unknown as [string, string, string];
-      counts[group] = { ...(counts[group] as Record<string, number> | undefined), [sub]: value };
-    } else {
-      counts[name] = value;
-    }
-  }
-  return counts as unknown as CheckCounts;
-}
 
 const emptyEncoded = (): EncodedHistogram => encodeHistogram(newHistogram());
 
-/** One shard's checker report as bench merged it, rebuilt from its results. */
+/** One shard's checker report as bench merged it, from its results. */
 export function checkReportOf(r: BenchResults): EncodedCheckReport {
   return {
     findings: r.findings,
-    counts: checkCounts(r.counters),
+    counts: r.checkCounts,
     staleness: r.histograms.staleness ?? emptyEncoded(),
     stalenessProbe: r.histograms.staleness_probe ?? emptyEncoded(),
   };
 }
 
-function scopeOf(
-  durationMs: number,
-  histograms: Record<string, EncodedHistogram>,
-  counters: Record<string, number>,
-): MeasuredScope {
-  const decoded = Object.fromEntries(
-    RUN_HISTOGRAMS.map((h) => [h, histograms[h] ? decodeHistogram(histograms[h]) : newHistogram()]),
-  ) as Record<RunHistogram, ReturnType<typeof newHistogram>>;
-  return { durationMs, histograms: decoded, counters };
-}
-
-/** The threshold as the scenario wrote it, parsed again from the results. */
+/** The threshold as the scenario stated it, from the structured record in the results. */
 function thresholdOf(t: ThresholdResult): Threshold {
-  const parsed = parseThresholdExpression(t.expression);
-  if (!parsed.ok)
-    throw new UserError(
-      `merge: threshold '${t.expression}' in the results does not parse: ${parsed.message}`,
-    );
-  return { expression: t.expression, scope: t.scope, abortOnFail: false, ...parsed.parsed };
+  return {
+    expression: t.expression,
+    scope: t.scope,
+    metric: t.metric,
+    op: t.op,
+    value: t.value,
+    unit: t.unit,
+    abortOnFail: false,
+  };
 }
 
 /** Replaces findings, thresholds and verdict of merged results with ones judged on the merged data. */
@@ -78,23 +40,22 @@ export function rejudge(shards: BenchResults[], merged: BenchResults): BenchResu
   const phasesEnd = Math.max(0, ...merged.phases.map((p) => p.startMs + p.durationMs));
   // Like bench: rates are over the scenario's length unless the run was aborted early.
   const runMs = abort || phasesEnd === 0 ? merged.durationMs : phasesEnd;
-  const lookup = metricLookup({
-    run: scopeOf(runMs, merged.histograms, merged.counters),
-    phases: new Map(merged.phases.map((p) => [p.name, scopeOf(p.durationMs, p.histograms, p.counters)])),
-    check,
-    unavailable: merged.unavailable,
-  });
-  // Results from elsewhere may lack a counter bench writes: then the threshold is not judged.
-  const lookupOrWhy: MetricLookup = (metric, scope) =>
-    (lookup(metric, scope) as MetricValue | undefined) ?? {
-      unavailable: `the shard results hold no value for ${metric}`,
-    };
-  const thresholds = merged.thresholds.map((t) => evaluateThreshold(thresholdOf(t), lookupOrWhy));
-  const { verdict, reasons } = judgeRun({
+  const { thresholds, verdict, reasons } = judgeBench(
+    merged.thresholds.map(thresholdOf),
+    {
+      run: sumScope(runMs, [merged]),
+      phases: new Map(merged.phases.map((p) => [p.name, sumScope(p.durationMs, [p])])),
+      check,
+      unavailable: merged.unavailable,
+    },
+    { health: merged.generator, ...(abort ? { abortedBy: abort.label } : {}) },
+  );
+  return {
+    ...merged,
     findings: check.findings,
+    checkCounts: check.counts,
     thresholds,
-    health: merged.generator,
-    ...(abort ? { abortedBy: abort.label } : {}),
-  });
-  return { ...merged, findings: check.findings, thresholds, verdict, verdictReasons: reasons };
+    verdict,
+    verdictReasons: reasons,
+  };
 }

@@ -1,7 +1,7 @@
 // Judges thresholds against measured values. A metric the run could not measure gives
 // passed = null with the reason: an unmeasured SLO is never a silent pass.
-import type { ThresholdResult } from '../../results/results.js';
-import type { Threshold, ThresholdOp } from './threshold.js';
+import type { ThresholdOp, ThresholdResult } from '../../results/results.js';
+import type { Threshold } from './threshold.js';
 
 /** A measured value in the metric's unit (ms for durations), or why there is none. */
 export type MetricValue = number | { unavailable: string };
@@ -19,7 +19,14 @@ const COMPARE: Record<ThresholdOp, (a: number, b: number) => boolean> = {
 };
 
 export function evaluateThreshold(t: Threshold, lookup: MetricLookup): ThresholdResult {
-  const base = { expression: t.expression, scope: t.scope, metric: t.metric };
+  const base = {
+    expression: t.expression,
+    scope: t.scope,
+    metric: t.metric,
+    op: t.op,
+    value: t.value,
+    unit: t.unit,
+  };
   const measured = lookup(t.metric, t.scope);
   if (typeof measured !== 'number') {
     return { ...base, actual: null, passed: null, note: measured.unavailable };

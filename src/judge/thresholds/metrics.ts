@@ -35,6 +35,9 @@ export const SCALAR_METRICS: Record<string, { kind: MetricKind; what: string; ru
 /** Reasons usable in rejected{REASON}: the protocol's reject reasons except UNSPECIFIED. */
 export const REJECT_REASONS = rejectReasonName.filter((r) => r !== 'UNSPECIFIED');
 
+/** The unit values of a metric kind are judged and shown in. */
+export const KIND_UNIT: Record<MetricKind, string> = { duration: 'ms', count: '', ratio: '', rate: '/s' };
+
 export interface MetricInfo {
   /** Canonical name, e.g. "ack_latency.p99", "rejected{OVERLOADED}". */
   name: string;

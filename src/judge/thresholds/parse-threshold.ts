@@ -1,12 +1,15 @@
 // Parses `metric op value[unit]`, k6-style, e.g. "staleness.p99 < 100ms", "silent_drops == 0".
-import { metricNamesText, resolveMetric } from './metrics.js';
-import type { ThresholdOp } from './threshold.js';
+
+import type { ThresholdOp } from '../../results/results.js';
+import { KIND_UNIT, metricNamesText, resolveMetric } from './metrics.js';
 
 export interface ParsedExpression {
   metric: string;
   op: ThresholdOp;
   /** In the metric's unit (ms for durations). */
   value: number;
+  /** That unit: 'ms' for durations, '/s' for rates, '' otherwise. */
+  unit: string;
 }
 
 export type ParseOutcome = { ok: true; parsed: ParsedExpression } | { ok: false; message: string };
@@ -37,7 +40,7 @@ export function parseThresholdExpression(text: string): ParseOutcome {
         message: `'${written}' is a duration: give the value a unit (us, ms or s), e.g. '${written} ${op} ${number}ms'`,
       };
     }
-    return { ok: true, parsed: { metric: info.name, op, value: value * factor } };
+    return { ok: true, parsed: { metric: info.name, op, value: value * factor, unit: KIND_UNIT.duration } };
   }
   if (unit !== '') {
     return {
@@ -45,5 +48,5 @@ export function parseThresholdExpression(text: string): ParseOutcome {
       message: `'${written}' is a ${info.kind} without a unit; remove '${unit}', e.g. '${written} ${op} ${number}'`,
     };
   }
-  return { ok: true, parsed: { metric: info.name, op, value } };
+  return { ok: true, parsed: { metric: info.name, op, value, unit: KIND_UNIT[info.kind] } };
 }

@@ -1,5 +1,5 @@
 // A parsed threshold (SLO): `metric op value[unit]`, judged for the whole run or one phase.
-export type ThresholdOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
+import type { ThresholdOp } from '../../results/results.js';
 
 export interface Threshold {
   /** As written, e.g. "staleness.p99 < 100ms". */
@@ -9,6 +9,8 @@ export interface Threshold {
   op: ThresholdOp;
   /** In the metric's unit: milliseconds for durations, a plain number otherwise. */
   value: number;
+  /** 'ms' for durations, '/s' for rates, '' for counts and ratios. */
+  unit: string;
   /** 'run' or a phase name. */
   scope: string;
   /** Stop the run as soon as this threshold fails. */

@@ -6,15 +6,17 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { type ConnectionFlags, usesTls } from '../../endpoint/connection-options.js';
 import { type EmbeddedServer, startEmbeddedServer } from '../../endpoint/embedded-server.js';
-import { type EncodedCheckReport, mergeCheckReports } from '../../judge/check-merge.js';
-import { histogramStatMs, type MeasuredScope, metricLookup } from '../../judge/metric-lookup.js';
+import { mergeCheckReports } from '../../judge/check-merge.js';
+import { judgeBench } from '../../judge/judge-bench.js';
+import { histogramStatMs } from '../../judge/metric-lookup.js';
+import { encodeScope, type MeasuredScope, runScope, sumScope } from '../../judge/scopes.js';
 import { evaluateThreshold, type MetricLookup } from '../../judge/thresholds/evaluate-thresholds.js';
-import { judgeRun } from '../../judge/verdict.js';
 import type { BenchResults, Marker, PhaseResult, ThresholdResult } from '../../results/results.js';
 import { RESULTS_SCHEMA_VERSION, type Unavailable } from '../../results/results.js';
-import { RUN_HISTOGRAMS, type RunHistogram } from '../../results/run-histograms.js';
-import { decodeHistogram, encodeHistogram, type Histogram, newHistogram } from '../../stats/histogram.js';
+import type { RunHistogram } from '../../results/run-histograms.js';
+import type { Histogram } from '../../stats/histogram.js';
 import { describeEnvironment } from '../../util/environment.js';
+import { sumCounters } from '../../util/sum-counters.js';
 import { UserError } from '../../util/user-error.js';
 import { TOOL_VERSION } from '../../util/version.js';
 import { TargetError } from '../driver/session-driver.js';
@@ -180,24 +182,23 @@ async function runAgainst(o: BenchOptions, setup: RunSetup): Promise<BenchResult
     o.signal?.removeEventListener('abort', onInterrupt);
   }
   const durationMs = epochNow() - epochOrigin;
+  const offered = phaseArrivalCounts(scenario);
   const cpuPercent = cpu.percent();
 
   const check = mergeCheckReports(reports.map((r) => r.check));
-  const phases = mergePhases(scenario, reports);
-  const runScope = runWide(
-    phases.map((p) => p.scope),
-    reports,
+  const phases = scenario.phases.map((phase, i) =>
+    sumScope(
+      phase.durationMs,
+      reports.flatMap((r) => r.phases[i] ?? []),
+    ),
+  );
+  const run = runScope(
     abortedBy || interrupted ? durationMs : scenario.totalMs,
+    phases,
+    sumCounters(reports.map((r) => r.counters)),
   );
   const unavailable = mergeUnavailable(scenario, reports);
-  const lookup = metricLookup({
-    run: runScope,
-    phases: new Map(phases.map((p) => [p.phase.name, p.scope])),
-    check,
-    unavailable,
-  });
-  const thresholds: ThresholdResult[] = scenario.thresholds.map((t) => evaluateThreshold(t, lookup));
-  const counters = runScope.counters;
+  const counters = run.counters;
   const health = assessHealth({
     loopLagP99Ms: Math.max(...reports.map((r) => r.loopLag.p99Ms)),
     loopLagMaxMs: Math.max(...reports.map((r) => r.loopLag.maxMs)),
@@ -208,13 +209,16 @@ async function runAgainst(o: BenchOptions, setup: RunSetup): Promise<BenchResult
     lateSends: counters.late_sends ?? 0,
     heldBySendWindow: counters.held_by_send_window ?? 0,
   });
-  const { verdict, reasons } = judgeRun({
-    findings: check.findings,
-    thresholds,
-    health,
-    ...(abortedBy ? { abortedBy } : {}),
-    interrupted,
-  });
+  const { thresholds, verdict, reasons } = judgeBench(
+    scenario.thresholds,
+    {
+      run,
+      phases: new Map(scenario.phases.map((p, i) => [p.name, phases[i] as MeasuredScope])),
+      check,
+      unavailable,
+    },
+    { health, ...(abortedBy ? { abortedBy } : {}), interrupted },
+  );
   const capabilities = reports.flatMap((r) => r.outcomes).find((x) => x.capabilities)?.capabilities;
   return {
     schemaVersion: RESULTS_SCHEMA_VERSION,
@@ -240,9 +244,10 @@ async function runAgainst(o: BenchOptions, setup: RunSetup): Promise<BenchResult
       source: scenario.source,
     },
     shard,
-    histograms: encodeScope(runScope),
-    counters: { ...counters, ...checkCounters(check), ...failureCounters(reports) },
-    phases: phases.map((p) => phaseResult(p.phase, p.scope, p.offered)),
+    histograms: encodeScope(run),
+    counters: { ...counters, ...failureCounters(reports) },
+    checkCounts: check.counts,
+    phases: scenario.phases.map((p, i) => phaseResult(p, phases[i] as MeasuredScope, offered[i] ?? 0)),
     series: series.points(scenario, epochOrigin),
     markers: markers.sort((a, b) => a.t - b.t),
     thresholds,
@@ -269,53 +274,6 @@ function liveAbortCheck(scenario: Scenario, totals: LiveTotals): ThresholdResult
     .find((r) => r.passed === false);
 }
 
-function emptyHistograms(): Record<RunHistogram, Histogram> {
-  return Object.fromEntries(RUN_HISTOGRAMS.map((h) => [h, newHistogram()])) as Record<
-    RunHistogram,
-    Histogram
-  >;
-}
-
-function addCounters(into: Record<string, number>, from: Record<string, number>): void {
-  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
-}
-
-interface MergedPhase {
-  phase: Phase;
-  scope: MeasuredScope;
-  offered: number;
-}
-
-function mergePhases(scenario: Scenario, reports: GroupReport[]): MergedPhase[] {
-  const expected = phaseArrivalCounts(scenario);
-  return scenario.phases.map((phase, i) => {
-    const scope: MeasuredScope = {
-      durationMs: phase.durationMs,
-      histograms: emptyHistograms(),
-      counters: {},
-    };
-    for (const r of reports) {
-      const p = r.phases[i];
-      if (!p) continue;
-      for (const h of RUN_HISTOGRAMS) scope.histograms[h].add(decodeHistogram(p.histograms[h]));
-      addCounters(scope.counters, p.counters);
-    }
-    return { phase, scope, offered: expected[i] ?? 0 };
-  });
-}
-
-/** Run-wide: the phases' histograms added, and the workers' counters (phase counts and the drivers' own). */
-function runWide(phases: MeasuredScope[], reports: GroupReport[], durationMs: number): MeasuredScope {
-  const run: MeasuredScope = { durationMs, histograms: emptyHistograms(), counters: {} };
-  for (const s of phases) for (const h of RUN_HISTOGRAMS) run.histograms[h].add(s.histograms[h]);
-  for (const r of reports) addCounters(run.counters, r.counters);
-  return run;
-}
-
-function encodeScope(s: MeasuredScope): BenchResults['histograms'] {
-  return Object.fromEntries(RUN_HISTOGRAMS.map((h) => [h, encodeHistogram(s.histograms[h])]));
-}
-
 function phaseResult(phase: Phase, scope: MeasuredScope, scheduled: number): PhaseResult {
   return {
     name: phase.name,
@@ -327,16 +285,6 @@ function phaseResult(phase: Phase, scope: MeasuredScope, scheduled: number): Pha
     histograms: encodeScope(scope),
     counters: scope.counters,
   };
-}
-
-/** The checker's counts as flat counters, e.g. "checker.silentDrops", "checker.rejectedByReason{OVERLOADED}". */
-function checkCounters(check: EncodedCheckReport): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(check.counts)) {
-    if (typeof v === 'number') out[`checker.${k}`] = v;
-    else for (const [sub, n] of Object.entries(v as Record<string, number>)) out[`checker.${k}{${sub}}`] = n;
-  }
-  return out;
 }
 
 function failureCounters(reports: GroupReport[]): Record<string, number> {

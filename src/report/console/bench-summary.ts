@@ -4,6 +4,7 @@
 import chalk from 'chalk';
 import type { BenchResults, Verdict } from '../../results/results.js';
 import type { HistogramSummary } from '../../stats/histogram.js';
+import { formatMeasured } from '../format-number.js';
 
 const HISTOGRAM_ROWS: Array<[string, string]> = [
   ['ack_latency', 'ack latency (from intended send)'],
@@ -67,6 +68,7 @@ function counterLine(c: Record<string, number>): string {
 export function renderSummary(r: BenchResults, resultsPath?: string): string {
   const c = r.counters;
   const n = (k: string) => c[k] ?? 0;
+  const k = r.checkCounts;
   const out: string[] = [];
   const shard = r.shard.count > 1 ? `, shard ${r.shard.index}/${r.shard.count}` : '';
   out.push(
@@ -77,8 +79,8 @@ export function renderSummary(r: BenchResults, resultsPath?: string): string {
   out.push('', ...histogramTable(r), '');
   out.push(counterLine(c));
   out.push(
-    `checker: silent drops ${n('checker.silentDrops')}, indeterminate ${n('checker.indeterminate')}, ` +
-      `resumes ${n('checker.resumes')}, probes found ${n('checker.probesFound')}/${n('checker.probes')}`,
+    `checker: silent drops ${k.silentDrops}, indeterminate ${k.indeterminate}, ` +
+      `resumes ${k.resumes}, probes found ${k.probesFound}/${k.probes}`,
   );
   const g = r.generator;
   out.push(
@@ -90,7 +92,8 @@ export function renderSummary(r: BenchResults, resultsPath?: string): string {
     for (const t of r.thresholds) {
       const mark =
         t.passed === true ? chalk.green('✓') : t.passed === false ? chalk.red('✗') : chalk.yellow('?');
-      const actual = t.actual === null ? (t.note ?? 'not measured') : `actual ${Number(t.actual.toFixed(3))}`;
+      const actual =
+        t.actual === null ? (t.note ?? 'not measured') : `actual ${formatMeasured(t.actual, t.unit)}`;
       out.push(`  ${mark} [${t.scope}] ${t.expression}: ${actual}`);
     }
   }

@@ -2,8 +2,7 @@
 
 import type { BenchResults } from '../../results/results.js';
 import { escapeMarkup } from '../escape.js';
-import { formatThresholdActual } from '../threshold-text.js';
-import { formatMicros, formatNumber } from './format-number.js';
+import { formatMicros, formatNumber, formatThresholdActual } from '../format-number.js';
 import { type RowSpec, table } from './table.js';
 
 const JUDGED = { true: 'passed', false: 'FAILED', null: 'not judged' } as const;
@@ -18,7 +17,7 @@ export function thresholdsSection(r: BenchResults): string {
       cells: [
         { html: `<code>${escapeMarkup(t.expression)}</code>` },
         t.scope === 'run' ? 'whole run' : `phase ${t.scope}`,
-        formatThresholdActual(r, t),
+        formatThresholdActual(t),
         {
           html: `<span class="badge badge-${t.passed === null ? 'SKIP' : t.passed ? 'PASS' : 'FAIL'}">${result}</span>`,
         },
@@ -49,16 +48,22 @@ export function figuresSection(r: BenchResults): string {
       ),
     ],
   }));
-  const entries = Object.entries(r.counters);
   const rowsOf = (list: [string, number][]): RowSpec[] => list.map(([k, v]) => ({ cells: [k, v] }));
-  const checker = entries.filter(([k]) => k.startsWith('checker.'));
+  // Nested groups (e.g. rejectedByReason) show one row per key, named group{key}.
+  const checker = Object.entries(
+    r.checkCounts as unknown as Record<string, number | Record<string, number>>,
+  ).flatMap(([k, v]): [string, number][] =>
+    typeof v === 'number'
+      ? [[k, v]]
+      : Object.entries(v).map(([sub, n]): [string, number] => [`${k}{${sub}}`, n]),
+  );
   return (
     `<section id="figures"><h2>Key figures</h2>${table(
       'Durations by percentile over the whole run (p99: 99 in 100 were at least this fast)',
       ['Measurement', 'Samples', 'p50', 'p90', 'p99', 'p99.9', 'p99.99', 'max'],
       histRows,
     )}` +
-    `${table('Counts over the whole run', ['Counter', 'Count'], rowsOf(entries.filter(([k]) => !k.startsWith('checker.'))), 'narrow')}` +
+    `${table('Counts over the whole run', ['Counter', 'Count'], rowsOf(Object.entries(r.counters)), 'narrow')}` +
     (checker.length > 0
       ? `<details><summary>The checker's own counts (${checker.length})</summary>${table('What the history checker counted', ['Counter', 'Count'], rowsOf(checker), 'narrow')}</details>`
       : '') +

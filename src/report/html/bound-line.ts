@@ -1,8 +1,8 @@
 // A limit drawn across a chart (e.g. the staleness bound). A limit far above the data
 // would flatten the data against the axis, so then it is stated above the chart instead.
 import { escapeMarkup } from '../escape.js';
+import { formatNumber } from '../format-number.js';
 import { PLOT, px } from './chart-frame.js';
-import { formatNumber } from './format-number.js';
 import { OKABE_ITO } from './palette.js';
 import type { Scale } from './scale.js';
 

@@ -1,5 +1,5 @@
 // Value-to-pixel scales with readable tick marks, linear or logarithmic.
-import { formatNumber } from './format-number.js';
+import { formatNumber } from '../format-number.js';
 
 export interface Tick {
   value: number;

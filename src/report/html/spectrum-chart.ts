@@ -3,10 +3,10 @@
 
 import { decodeHistogram, type EncodedHistogram } from '../../stats/histogram.js';
 import { escapeMarkup } from '../escape.js';
+import { formatNumber } from '../format-number.js';
 import { type Bound, boundSvg, valuesWithBound } from './bound-line.js';
 import { chartSvg, linePath, PLOT } from './chart-frame.js';
 import { figure, type LegendItem } from './figure.js';
-import { formatNumber } from './format-number.js';
 import { OKABE_ITO } from './palette.js';
 import { linearScale, type Scale } from './scale.js';
 
