@@ -16,22 +16,22 @@ function problem(text: string): string {
 
 describe('threshold expressions', () => {
   it.each([
-    ['staleness.p99 < 100ms', { metric: 'staleness.p99', op: '<', value: 100 }],
-    ['ack_latency.p99<10ms', { metric: 'ack_latency.p99', op: '<', value: 10 }],
-    ['ack_latency.p9999 <= 250us', { metric: 'ack_latency.p9999', op: '<=', value: 0.25 }],
-    ['ack_latency_actual.max < 1.5s', { metric: 'ack_latency_actual.max', op: '<', value: 1500 }],
-    ['staleness_probe.p50 >= 0ms', { metric: 'staleness_probe.p50', op: '>=', value: 0 }],
-    ['silent_drops == 0', { metric: 'silent_drops', op: '==', value: 0 }],
-    ['order_violations == 0', { metric: 'order_violations', op: '==', value: 0 }],
-    ['duplicates != 1', { metric: 'duplicates', op: '!=', value: 1 }],
-    ['lost_writes == 0', { metric: 'lost_writes', op: '==', value: 0 }],
-    ['rejected_rate < 0.01', { metric: 'rejected_rate', op: '<', value: 0.01 }],
-    ['rejected{overloaded} > 0', { metric: 'rejected{OVERLOADED}', op: '>', value: 0 }],
-    ['rejected{ SEQUENCE_GAP } >= 3', { metric: 'rejected{SEQUENCE_GAP}', op: '>=', value: 3 }],
-    ['rejected > 10', { metric: 'rejected', op: '>', value: 10 }],
-    ['achieved_rate >= 950', { metric: 'achieved_rate', op: '>=', value: 950 }],
-    ['late_send_share < 0.001', { metric: 'late_send_share', op: '<', value: 0.001 }],
-    ['  silent_drops   ==   0  ', { metric: 'silent_drops', op: '==', value: 0 }],
+    ['staleness.p99 < 100ms', { metric: 'staleness.p99', op: '<', value: 100, unit: 'ms' }],
+    ['ack_latency.p99<10ms', { metric: 'ack_latency.p99', op: '<', value: 10, unit: 'ms' }],
+    ['ack_latency.p9999 <= 250us', { metric: 'ack_latency.p9999', op: '<=', value: 0.25, unit: 'ms' }],
+    ['ack_latency_actual.max < 1.5s', { metric: 'ack_latency_actual.max', op: '<', value: 1500, unit: 'ms' }],
+    ['staleness_probe.p50 >= 0ms', { metric: 'staleness_probe.p50', op: '>=', value: 0, unit: 'ms' }],
+    ['silent_drops == 0', { metric: 'silent_drops', op: '==', value: 0, unit: '' }],
+    ['order_violations == 0', { metric: 'order_violations', op: '==', value: 0, unit: '' }],
+    ['duplicates != 1', { metric: 'duplicates', op: '!=', value: 1, unit: '' }],
+    ['lost_writes == 0', { metric: 'lost_writes', op: '==', value: 0, unit: '' }],
+    ['rejected_rate < 0.01', { metric: 'rejected_rate', op: '<', value: 0.01, unit: '' }],
+    ['rejected{overloaded} > 0', { metric: 'rejected{OVERLOADED}', op: '>', value: 0, unit: '' }],
+    ['rejected{ SEQUENCE_GAP } >= 3', { metric: 'rejected{SEQUENCE_GAP}', op: '>=', value: 3, unit: '' }],
+    ['rejected > 10', { metric: 'rejected', op: '>', value: 10, unit: '' }],
+    ['achieved_rate >= 950', { metric: 'achieved_rate', op: '>=', value: 950, unit: '/s' }],
+    ['late_send_share < 0.001', { metric: 'late_send_share', op: '<', value: 0.001, unit: '' }],
+    ['  silent_drops   ==   0  ', { metric: 'silent_drops', op: '==', value: 0, unit: '' }],
   ])('%s', (text, expected) => {
     expect(parsed(text)).toEqual(expected);
   });

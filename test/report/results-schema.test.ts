@@ -28,9 +28,9 @@ describe('parseResults', () => {
       `x.json: field 'kind' is "other", not "bench" or "conform"`,
     );
     const future = edited(BENCH, (j) => {
-      j.schemaVersion = 2;
+      j.schemaVersion = 3;
     });
-    expect(() => parseResults(future, 'f.json')).toThrow(/^f\.json: results schema version 2 is not 1/);
+    expect(() => parseResults(future, 'f.json')).toThrow(/^f\.json: results schema version 3 is not 2/);
     const badCase = edited(CONFORM, (j) => {
       (j.cases[1] as Record<string, unknown>).outcome = 'MAYBE';
     });
