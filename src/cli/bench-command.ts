@@ -8,20 +8,17 @@ import {
   connectionFromFlags,
 } from '../endpoint/connection-options.js';
 import { createProgress, progressMode } from '../load/output/progress.js';
-import {
-  defaultResultsPath,
-  ensureOutputDir,
-  writeResults,
-  writeTextFile,
-} from '../load/output/results-file.js';
+import { stopOnCtrlC } from '../load/run/interrupt.js';
 import { runBench } from '../load/run/run-bench.js';
+import { parseWorkers } from '../load/run/workers-flag.js';
 import { loadScenario } from '../load/scenario/load-scenario.js';
 import { describeSchedule } from '../load/schedule/describe-schedule.js';
 import { parseShard, WHOLE_RUN } from '../load/schedule/shard.js';
 import { renderSummary } from '../report/console/bench-summary.js';
-import { renderHtml } from '../report/html.js';
-import { UserError } from '../util/user-error.js';
-import { ExitCode } from './exit-codes.js';
+import { writeOutputs } from '../report/write-outputs.js';
+import { defaultResultsPath } from '../results/results-path.js';
+import { ensureOutputDir } from '../util/output-file.js';
+import { VERDICT_EXIT } from './exit-codes.js';
 
 interface BenchFlags extends ConnectionFlags {
   target?: string;
@@ -31,24 +28,6 @@ interface BenchFlags extends ConnectionFlags {
   dryRun?: boolean;
   quiet?: boolean;
   workers?: string;
-}
-
-const VERDICT_EXIT = {
-  passed: ExitCode.OK,
-  failed: ExitCode.FAILED,
-  inconclusive: ExitCode.INCONCLUSIVE,
-  error: ExitCode.USAGE,
-};
-
-function parseWorkers(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) {
-    throw new UserError(
-      `--workers '${text}' is not a number of threads; write 0 (main thread) or more, e.g. --workers 2`,
-    );
-  }
-  return n;
 }
 
 export function register(program: Command): void {
@@ -82,26 +61,21 @@ export function register(program: Command): void {
       connectionFromFlags(connection);
       for (const file of [flags.json, flags.html]) if (file) ensureOutputDir(file);
       const progress = createProgress(progressMode(flags.quiet ?? false), scenario);
-      // Ctrl-C: finish what is in flight, stop the embedded server, write the results; twice: quit now.
-      const interrupt = new AbortController();
-      process.once('SIGINT', () => {
-        process.stderr.write('\nstopping: waiting for the outcomes in flight (Ctrl-C again to quit now)\n');
-        interrupt.abort();
-        process.once('SIGINT', () => process.exit(130));
-      });
       const results = await runBench({
         scenario,
         shard,
-        signal: interrupt.signal,
+        signal: stopOnCtrlC(),
         ...(flags.target ? { target: flags.target } : {}),
         ...(workers !== undefined ? { workers } : {}),
         connection,
         onProgress: (p) => progress.update(p),
       }).finally(() => progress.stop());
-      const jsonPath = flags.json ?? defaultResultsPath(results);
-      writeResults(jsonPath, results);
-      if (flags.html) writeTextFile(flags.html, renderHtml(results));
-      process.stdout.write(renderSummary(results, jsonPath));
+      const paths = {
+        json: flags.json ?? defaultResultsPath(results),
+        ...(flags.html ? { html: flags.html } : {}),
+      };
+      writeOutputs(results, paths);
+      process.stdout.write(renderSummary(results, paths));
       process.exitCode = VERDICT_EXIT[results.verdict];
     });
   addConnectionOptions(command);

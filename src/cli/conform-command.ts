@@ -4,19 +4,17 @@ import type { Command } from 'commander';
 import { selectCases, splitPatterns } from '../conform/case-selection.js';
 import { CATALOG } from '../conform/catalog.js';
 import { formatCatalog } from '../conform/catalog-listing.js';
-import { defaultConformResultsPath } from '../conform/results-path.js';
+import { targetOptions } from '../conform/conform-flags.js';
 import { runConformance } from '../conform/runner.js';
 import {
   addConnectionOptions,
   type ConnectionFlags,
   connectionFromFlags,
 } from '../endpoint/connection-options.js';
-import { writeTextFile } from '../load/output/results-file.js';
 import { caseLine, consoleChalk, summaryTable } from '../report/console/conform-summary.js';
-import { renderHtml } from '../report/html.js';
-import { renderJunit } from '../report/junit.js';
-import { UserError } from '../util/user-error.js';
-import { ExitCode } from './exit-codes.js';
+import { writeOutputs } from '../report/write-outputs.js';
+import { defaultResultsPath } from '../results/results-path.js';
+import { VERDICT_EXIT } from './exit-codes.js';
 
 interface ConformFlags extends ConnectionFlags {
   target?: string;
@@ -32,29 +30,8 @@ interface ConformFlags extends ConnectionFlags {
   maxElements?: string;
 }
 
-const VERDICT_EXIT = {
-  passed: ExitCode.OK,
-  failed: ExitCode.FAILED,
-  inconclusive: ExitCode.INCONCLUSIVE,
-  error: ExitCode.USAGE,
-};
-
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
-}
-
-function positiveNumber(text: string, flag: string, example: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new UserError(`${flag} '${text}' is not a positive number; e.g. ${flag} ${example}`);
-  return n;
-}
-
-function wholeNumber(text: string, flag: string, example: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1)
-    throw new UserError(`${flag} '${text}' is not a whole number of at least 1; e.g. ${flag} ${example}`);
-  return n;
 }
 
 export function register(program: Command): void {
@@ -90,41 +67,23 @@ export function register(program: Command): void {
       process.stdout.write(formatCatalog(selectCases(CATALOG, cases, exclude)));
       return;
     }
-    if (flags.dim !== undefined && flags.target !== undefined) {
-      throw new UserError(
-        '--dim sets up the embedded server; with --target the server says its own dimension',
-      );
-    }
-    if (flags.maxElements !== undefined && flags.target === undefined) {
-      throw new UserError('--max-elements describes a --target; the embedded server has its own limit');
-    }
+    const target = targetOptions(flags);
     const connection = connectionFromFlags(flags);
     const c = consoleChalk();
     const results = await runConformance({
       cases,
       exclude,
       strict: flags.strict ?? false,
-      timeoutScale: positiveNumber(flags.timeoutScale ?? '1', '--timeout-scale', '2'),
       connection,
       tls: flags.tls === true || flags.tlsCa !== undefined,
-      ...(flags.target === undefined ? {} : { target: flags.target }),
-      ...(flags.dim === undefined ? {} : { dim: wholeNumber(flags.dim, '--dim', '768') }),
-      ...(flags.maxElements === undefined
-        ? {}
-        : { maxElements: wholeNumber(flags.maxElements, '--max-elements', '100000') }),
+      ...target,
       onCaseDone: (r, i, total) => process.stdout.write(caseLine(c, r, i, total)),
     });
-    const jsonPath = flags.json ?? defaultConformResultsPath(results);
-    writeTextFile(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
-    const written = [jsonPath];
-    if (flags.junit) {
-      writeTextFile(flags.junit, renderJunit(results));
-      written.push(flags.junit);
-    }
-    if (flags.html) {
-      writeTextFile(flags.html, renderHtml(results));
-      written.push(flags.html);
-    }
+    const written = writeOutputs(results, {
+      json: flags.json ?? defaultResultsPath(results),
+      ...(flags.junit ? { junit: flags.junit } : {}),
+      ...(flags.html ? { html: flags.html } : {}),
+    });
     process.stdout.write(summaryTable(c, results, written));
     process.exitCode = VERDICT_EXIT[results.verdict];
   });

@@ -1,3 +1,5 @@
+import type { Verdict } from '../results/results.js';
+
 /** Documented exit codes of every command (README, "Exit codes"). */
 export const ExitCode = {
   /** Everything passed. */
@@ -10,3 +12,11 @@ export const ExitCode = {
   INCONCLUSIVE: 3,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** A run's verdict as the process exit code. */
+export const VERDICT_EXIT: Record<Verdict, ExitCode> = {
+  passed: ExitCode.OK,
+  failed: ExitCode.FAILED,
+  inconclusive: ExitCode.INCONCLUSIVE,
+  error: ExitCode.USAGE,
+};

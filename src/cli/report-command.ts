@@ -1,8 +1,7 @@
 // `engram-stream report RESULTS.json...`: flags -> runReport -> exit code from the verdict.
 import type { Command } from 'commander';
 import { runReport } from '../report/run-report.js';
-import type { Verdict } from '../results/results.js';
-import { ExitCode } from './exit-codes.js';
+import { VERDICT_EXIT } from './exit-codes.js';
 
 interface ReportFlags {
   html?: string;
@@ -10,13 +9,6 @@ interface ReportFlags {
   hgrm?: string;
   merge?: string;
 }
-
-const VERDICT_EXIT: Record<Verdict, ExitCode> = {
-  passed: ExitCode.OK,
-  failed: ExitCode.FAILED,
-  inconclusive: ExitCode.INCONCLUSIVE,
-  error: ExitCode.USAGE,
-};
 
 export function register(program: Command): void {
   program

@@ -1,14 +1,11 @@
 // `engram-stream report`: read and validate results files, merge shards, write the
 // renderings asked for. Returns the verdict that decides the exit code.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { mergeResults } from '../judge/merge/merge-results.js';
 import type { Results, Verdict } from '../results/results.js';
 import { parseResults } from '../results/results-schema.js';
 import { UserError } from '../util/user-error.js';
-import { hgrmFiles } from './hgrm.js';
-import { renderHtml } from './html.js';
-import { renderJunit } from './junit.js';
+import { writeOutputs } from './write-outputs.js';
 
 export interface ReportOptions {
   html?: string;
@@ -36,18 +33,6 @@ export function readResults(file: string): Results {
   return parseResults(text, file);
 }
 
-function write(file: string, text: string, written: string[]): void {
-  try {
-    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    writeFileSync(file, text);
-  } catch (err) {
-    throw new UserError(
-      `cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; choose a writable path`,
-    );
-  }
-  written.push(file);
-}
-
 /** Without any output flag the HTML goes next to the (first) results file. */
 function defaultHtmlPath(files: string[]): string {
   const first = files[0] as string;
@@ -61,14 +46,12 @@ export function runReport(files: string[], options: ReportOptions): ReportOutcom
   const inputs = files.map(readResults);
   // Several files are the shards of one run; --merge also checks a single one is complete.
   const results = files.length > 1 || options.merge ? mergeResults(inputs, files) : (inputs[0] as Results);
-  const written: string[] = [];
   const anyOutput = options.html || options.junit || options.hgrm || options.merge;
-  if (options.merge) write(options.merge, `${JSON.stringify(results, null, 2)}\n`, written);
-  if (options.html || !anyOutput) write(options.html ?? defaultHtmlPath(files), renderHtml(results), written);
-  if (options.junit) write(options.junit, renderJunit(results), written);
-  if (options.hgrm) {
-    const hgrm = hgrmFiles(results);
-    for (const f of hgrm) write(path.join(options.hgrm, f.name), f.text, written);
-  }
+  const written = writeOutputs(results, {
+    ...(options.merge ? { json: options.merge } : {}),
+    ...(options.html || !anyOutput ? { html: options.html ?? defaultHtmlPath(files) } : {}),
+    ...(options.junit ? { junit: options.junit } : {}),
+    ...(options.hgrm ? { hgrm: options.hgrm } : {}),
+  });
   return { verdict: results.verdict, verdictReasons: results.verdictReasons, written };
 }

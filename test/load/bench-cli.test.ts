@@ -56,17 +56,17 @@ function small(name: string, thresholds: string[]): string {
   ]);
 }
 
-async function bench(args: string[]): Promise<{ run: Run; results: BenchResults }> {
+async function bench(args: string[]): Promise<{ run: Run; results: BenchResults; json: string }> {
   const json = path.join(dir, `results-${Math.random().toString(36).slice(2)}.json`);
   const run = await cli(['bench', ...args, '--json', json, '--quiet']);
   const results = JSON.parse(readFileSync(json, 'utf8')) as BenchResults;
-  return { run, results };
+  return { run, results, json };
 }
 
 describe('bench through the CLI', () => {
   it('runs the smoke scenario end to end against the embedded server', async () => {
     const html = path.join(dir, 'smoke.html');
-    const { run, results } = await bench(['scenarios/smoke.yaml', '--workers', '2', '--html', html]);
+    const { run, results, json } = await bench(['scenarios/smoke.yaml', '--workers', '2', '--html', html]);
     expect(readFileSync(html, 'utf8')).toContain('<html');
     expect(results.kind).toBe('bench');
     expect(results.target.embedded).toBe(true);
@@ -80,6 +80,8 @@ describe('bench through the CLI', () => {
     expect(results.verdict).toBe(results.generator.bottleneck ? 'inconclusive' : 'passed');
     expect(run.code).toBe(EXIT[results.verdict as keyof typeof EXIT]);
     expect(run.stdout).toContain('ack latency (from intended send)');
+    // The last lines say where the results went: the JSON, then the HTML.
+    expect(run.stdout.trimEnd().split('\n').slice(-2)).toEqual([`results: ${json}`, `html: ${html}`]);
   });
 
   it('exits 1 when a threshold fails (3 if the generator was the bottleneck)', async () => {

@@ -65,7 +65,8 @@ function counterLine(c: Record<string, number>): string {
   );
 }
 
-export function renderSummary(r: BenchResults, resultsPath?: string): string {
+/** written: where the results JSON (and the HTML, when asked) went. */
+export function renderSummary(r: BenchResults, written: { json?: string; html?: string } = {}): string {
   const c = r.counters;
   const n = (k: string) => c[k] ?? 0;
   const k = r.checkCounts;
@@ -110,6 +111,7 @@ export function renderSummary(r: BenchResults, resultsPath?: string): string {
     for (const u of r.unavailable) out.push(`  ${u.metric}: ${u.why}`);
   }
   out.push('', `${VERDICT_STYLE[r.verdict](r.verdict.toUpperCase())}: ${r.verdictReasons.join('; ')}`);
-  if (resultsPath) out.push(chalk.dim(`results: ${resultsPath}`));
+  if (written.json) out.push(chalk.dim(`results: ${written.json}`));
+  if (written.html) out.push(chalk.dim(`html: ${written.html}`));
   return `${out.join('\n')}\n`;
 }

@@ -1,15 +1,7 @@
-// Where bench writes its results JSON (and the HTML beside it when asked).
+// Writing the files a run produces: the folder is made, and an unwritable path is one clear error.
 import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { BenchResults } from '../../results/results.js';
-import { UserError } from '../../util/user-error.js';
-
-/** reports/bench-<scenario>-<UTC time>.json, e.g. reports/bench-smoke-20261127T191502Z.json */
-export function defaultResultsPath(r: BenchResults, dir = 'reports'): string {
-  const stamp = r.startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const shard = r.shard.count > 1 ? `-shard${r.shard.index}of${r.shard.count}` : '';
-  return path.join(dir, `bench-${r.scenario.name}${shard}-${stamp}.json`);
-}
+import { UserError } from './user-error.js';
 
 /** Makes the file's folder, so that an unwritable path is an error before a run rather than after it. */
 export function ensureOutputDir(file: string): void {
@@ -34,8 +26,4 @@ export function writeTextFile(file: string, text: string): void {
 function cannotWrite(file: string, err: unknown): UserError {
   const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
   return new UserError(`cannot write ${file}: ${why}; choose a writable path`);
-}
-
-export function writeResults(file: string, r: BenchResults): void {
-  writeTextFile(file, `${JSON.stringify(r, null, 2)}\n`);
 }
