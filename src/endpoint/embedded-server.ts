@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../util/user-error.js';
 
-/** bin/ is two levels above both src/target and dist/target. */
+/** bin/ is two levels above both src/endpoint and dist/endpoint. */
 const BIN = fileURLToPath(new URL('../../bin/engram-stream.js', import.meta.url));
 const READY = /^listening on (\S+)$/m;
 const STDERR_KEEP = 8192;

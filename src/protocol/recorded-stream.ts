@@ -1,5 +1,5 @@
 // One ObserveStream call, with every write and every response recorded as
-// history events (src/check/history.ts) into a sink. bench and conform both
+// history events (src/history/history.ts) into a sink. bench and conform both
 // talk to servers through this, so they record the same history.
 import type * as grpc from '@grpc/grpc-js';
 import type { HistoryEvent, HistorySink, SendIntent, SessionKey, StreamId } from '../history/history.js';
