@@ -48,7 +48,8 @@ export interface Unavailable {
 
 export type ThresholdOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
 
-export interface ThresholdResult {
+/** A threshold as the scenario stated it: `metric op value[unit]` over the run or one phase. */
+export interface ThresholdSpec {
   /** As written in the scenario, e.g. "staleness.p99 < 100ms". */
   expression: string;
   /** 'run' or a phase name. */
@@ -60,6 +61,9 @@ export interface ThresholdResult {
   value: number;
   /** The unit of value and actual: 'ms' for durations, '/s' for rates, '' for counts and ratios. */
   unit: string;
+}
+
+export interface ThresholdResult extends ThresholdSpec {
   /** The measured value in the metric's unit (ms for durations), or null when not measurable. */
   actual: number | null;
   passed: boolean | null;

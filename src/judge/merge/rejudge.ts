@@ -22,15 +22,8 @@ export function checkReportOf(r: BenchResults): EncodedCheckReport {
 
 /** The threshold as the scenario stated it, from the structured record in the results. */
 function thresholdOf(t: ThresholdResult): Threshold {
-  return {
-    expression: t.expression,
-    scope: t.scope,
-    metric: t.metric,
-    op: t.op,
-    value: t.value,
-    unit: t.unit,
-    abortOnFail: false,
-  };
+  const { actual: _a, passed: _p, note: _n, ...spec } = t;
+  return { ...spec, abortOnFail: false };
 }
 
 /** Replaces findings, thresholds and verdict of merged results with ones judged on the merged data. */
