@@ -2,10 +2,13 @@
 // The correct server uses defaultComponents(); a test double or a deliberately
 // faulty server replaces or wraps single parts, so the server itself never
 // branches on faults.
+
+import type { Episode } from '../protocol/messages.js';
 import { type CloseHandler, closeStream } from './close-handler.js';
 import type { CommitStep, InsertStep } from './index-pipeline.js';
 import { createResponseWriter, type WriterFactory } from './response-writer.js';
 import { createSequencer, type Sequencer } from './sequencer.js';
+import { HIGH_PRIORITY_IMPORTANCE } from './server-config.js';
 import type { Session } from './session.js';
 
 /**
@@ -15,8 +18,12 @@ import type { Session } from './session.js';
  */
 export type ResumePosition = (session: Session, claimed: bigint) => bigint;
 
+/** Whether an observation takes the high-priority lane: admitted to full capacity, indexed first (FLOW-9, IDX-7). */
+export type PriorityRule = (episode: Episode) => boolean;
+
 export interface ServerComponents {
   sequencer: Sequencer;
+  isHighPriority: PriorityRule;
   createWriter: WriterFactory;
   resumePosition: ResumePosition;
   commit: CommitStep;
@@ -27,6 +34,7 @@ export interface ServerComponents {
 export function defaultComponents(): ServerComponents {
   return {
     sequencer: createSequencer(),
+    isHighPriority: (episode) => episode.importance >= HIGH_PRIORITY_IMPORTANCE,
     createWriter: createResponseWriter,
     resumePosition: (session) => session.lastAccepted,
     commit: (_batch, makeVisible) => makeVisible(),

@@ -15,7 +15,7 @@ import {
 } from '../protocol/messages.js';
 import { invalidity } from './observation-validity.js';
 import type { ObserveCall, ResponseWriter } from './response-writer.js';
-import { HIGH_PRIORITY_IMPORTANCE, MEMORY_SPACE_ID } from './server-config.js';
+import { MEMORY_SPACE_ID } from './server-config.js';
 import { type OpenStream, type ServerCore, SHUTTING_DOWN } from './server-core.js';
 import type { AttachedStream, Session } from './session.js';
 
@@ -197,7 +197,7 @@ class ObserveStream implements AttachedStream, OpenStream {
       return;
     }
     const space = core.spaces.getOrCreate(session.memorySpaceId);
-    const highPriority = episode.importance >= HIGH_PRIORITY_IMPORTANCE;
+    const highPriority = core.components.isHighPriority(episode);
     const refusal = core.refusal(space, highPriority);
     if (refusal) {
       this.reject(session, seq, refusal.reason, refusal.detail, refusal.retryAfterMs);

@@ -1,88 +1,239 @@
-// Offers more than the target can index, fast, on one stream, until it says
-// OVERLOADED in-band (FLOW-4) or the offer limit is reached, then reads every
-// outcome in order. The flow cases judge what the server said along the way.
+// Offers more than the target can index, on several streams at once, until it says
+// OVERLOADED in-band (FLOW-4), or (sustained) until the case stops it. One stream
+// can be outrun by a target that indexes fast, so the flood offers on the case's
+// stream plus helper streams, each its own session in its own fresh memory space:
+// no space ever reaches its element limit before the shared queue fills. Every
+// lane reads each outcome in order; after an OVERLOADED it goes back to the
+// rejected sequence (SEQ-7) and probes with one observation until one is admitted
+// again, at once rather than after retry_after_ms (FLOW-8 is a SHOULD): that keeps
+// the queue at its limit for as long as the flood lasts.
 
 import { encodeEpisode } from '../../protocol/observation-codec.js';
 import type { PreEncodedEpisode } from '../../protocol/recorded-stream.js';
 import type { CaseContext } from '../case-context.js';
 import { type CaseStream, describeOutcome } from '../case-stream.js';
 import type { AckEvent } from '../event-kinds.js';
+import { drainClose } from './case-steps.js';
 
-/** Never offer more than this, whatever the capacity (memory and time of the tester). */
-export const FLOOD_MAX = 50_000;
+/** Never offer more than this in all, whatever the capacity (memory and time of the tester). */
+export const FLOOD_MAX = 100_000;
+/** Streams offering at once: the case's own plus helpers (see docs/conformance.md for what this buys). */
+export const FLOOD_STREAMS = 4;
+/** Offering stops after this long (before --timeout-scale), overload or not. */
+export const FLOOD_MS = 5000;
 const POOL = 64;
 
-export interface FloodResult {
+export interface FloodOptions {
+  /** Streams offering at once, the case's stream included. */
+  streams?: number;
+  /** Keep offering after the first OVERLOADED until stop(); otherwise offering stops there. */
+  sustain?: boolean;
+  /** Sequence numbers each lane leaves unused below the element limit, for the case's own later sends. */
+  reserve?: number;
+  /** Whether the helper streams ask for INDEXED acks. */
+  indexAcks?: boolean;
+  /** The case's own stream (in the case's space) as the first lane; otherwise every lane is a helper. */
+  main?: CaseStream;
+}
+
+export interface FloodLane {
+  stream: CaseStream;
+  space: string;
+  /** Observations sent, retries included. */
   sent: number;
   /** The session's last accepted sequence once every outcome was read. */
   lastAccepted: bigint;
   overloaded: AckEvent[];
-  /** Index in the case log where the flood began. */
-  startIndex: number;
+  /** The target said its memory space is full: this lane stopped offering. */
+  spaceFull?: AckEvent;
 }
 
-const isOverloadedAck = (stream: number) => (e: { type: string }) =>
-  e.type === 'ack' && (e as AckEvent).stream === stream && (e as AckEvent).reason === 'OVERLOADED';
+export interface FloodResult {
+  /** The case's own stream first, when it took part; the helpers are drained and closed. */
+  lanes: FloodLane[];
+  /** Every OVERLOADED rejection, of all lanes. */
+  overloaded: AckEvent[];
+  /** Index in the case log where the flood began. */
+  startIndex: number;
+  /** What was offered and for how long: the case's evidence. */
+  offered: string;
+}
 
-export async function flood(
-  ctx: CaseContext,
-  stream: CaseStream,
-  from: bigint,
-  /** Called once, as soon as the first OVERLOADED rejection arrives, before outcomes are read. */
-  onOverload?: (first: AckEvent) => void,
-): Promise<FloodResult> {
-  const cap = ctx.caps.queueCapacity;
-  const limit = Math.min(Math.max(16 * cap, 4000), FLOOD_MAX);
-  // Big chunks offer fastest; a caller that reacts to the overload needs it noticed
-  // promptly, before hundreds more are in flight, so it gets small ones.
-  const chunk = onOverload ? Math.max(16, Math.floor(cap / 8)) : Math.max(64, cap);
-  const pool: PreEncodedEpisode[] = [];
-  for (let i = 0; i < POOL; i++) {
-    const e = ctx.episodes.valid();
-    pool.push({ id: e.id, bytes: encodeEpisode(e) });
+export class Flood {
+  readonly lanes: FloodLane[] = [];
+  readonly startIndex: number;
+  /** Resolves with the first OVERLOADED rejection, or undefined when offering ended without one. */
+  readonly firstOverload: Promise<AckEvent | undefined>;
+  private resolveFirst: (a: AckEvent | undefined) => void = () => {};
+  private stopped = false;
+  /** Lanes still offering or reading outcomes. */
+  private running = 0;
+  private startedAt = 0;
+  private offeringMs = 0;
+  private done: Promise<void> = Promise.resolve();
+  private readonly pool: PreEncodedEpisode[] = [];
+  private readonly lastSeq: bigint;
+  private readonly window: number;
+
+  private constructor(
+    private readonly ctx: CaseContext,
+    private readonly o: FloodOptions,
+  ) {
+    this.startIndex = ctx.log.events.length;
+    this.firstOverload = new Promise((resolve) => {
+      this.resolveFirst = resolve;
+    });
+    const cap = ctx.caps.queueCapacity;
+    const streams = o.streams ?? FLOOD_STREAMS;
+    // Until the first OVERLOADED, a multiple of the queue is plenty; kept at the limit,
+    // the lanes must last as long as the case needs the pressure.
+    const total = o.sustain ? FLOOD_MAX : Math.min(Math.max(16 * cap, 4000), FLOOD_MAX);
+    let perLane = Math.ceil(total / streams);
+    // A fresh space per lane holds at most the sequences it offers: stay under its limit.
+    const limit = ctx.env.known.maxElements;
+    if (limit !== undefined) perLane = Math.min(perLane, limit - (o.reserve ?? 0));
+    this.lastSeq = BigInt(Math.max(1, perLane));
+    this.window = Math.max(256, cap);
+    for (let i = 0; i < POOL; i++) {
+      const e = ctx.episodes.valid();
+      this.pool.push({ id: e.id, bytes: encodeEpisode(e) });
+    }
   }
-  const startIndex = ctx.log.events.length;
-  const overloadedNow = isOverloadedAck(stream.id);
-  let scan = startIndex;
-  let first: AckEvent | undefined;
-  let sent = 0;
-  ctx.note(
-    `flooding: up to ${limit} observations in chunks of ${chunk} until OVERLOADED (queue capacity ${cap})`,
-  );
-  while (sent < limit && !first && !stream.isEnded) {
-    let room = true;
-    for (let i = 0; i < chunk && sent < limit; i++, sent++) {
-      room = stream.send(from + BigInt(sent), pool[sent % POOL] as PreEncodedEpisode) && room;
+
+  /** Opens the helper streams and starts offering on all of them, the case's own first. */
+  static async start(ctx: CaseContext, o: FloodOptions = {}): Promise<Flood> {
+    const f = new Flood(ctx, o);
+    const streams = o.streams ?? FLOOD_STREAMS;
+    if (o.main) f.lanes.push(f.lane(o.main, ctx.space));
+    for (let i = f.lanes.length + 1; i <= streams; i++) {
+      const space = ctx.newSpace();
+      const { stream } = await ctx.start({
+        session: `flood-${i}`,
+        memorySpaceId: space,
+        indexAcks: o.indexAcks ?? false,
+      });
+      f.lanes.push(f.lane(stream, space));
     }
-    if (!room) await stream.rs.drained();
-    // Let responses in before deciding whether to go on.
-    await new Promise((resolve) => setImmediate(resolve));
-    for (; scan < ctx.log.events.length && !first; scan++) {
-      const e = ctx.log.events[scan];
-      if (e && overloadedNow(e)) first = e as AckEvent;
-    }
+    ctx.note(
+      `flooding on ${streams} stream(s), each up to seq ${f.lastSeq} in its own space, ` +
+        `${o.sustain ? 'kept at the limit until stopped' : 'until OVERLOADED'} ` +
+        `(queue capacity ${ctx.caps.queueCapacity}, at most ${FLOOD_MS} ms)`,
+    );
+    f.startedAt = ctx.clock.now();
+    const deadline = setTimeout(() => f.stop(), ctx.scaled(FLOOD_MS));
+    f.running = f.lanes.length;
+    f.done = Promise.all(f.lanes.map((l) => f.offer(l).finally(() => f.running--))).then(
+      () => {
+        clearTimeout(deadline);
+        f.resolveFirst(undefined);
+      },
+      (err: unknown) => {
+        clearTimeout(deadline);
+        f.resolveFirst(undefined);
+        throw err;
+      },
+    );
+    // A lane's failure is reported by finish(); until then it must not go unhandled.
+    f.done.catch(() => {});
+    return f;
   }
-  if (first) onOverload?.(first);
-  ctx.note(`sent ${sent}; reading every outcome`);
-  let expected = from;
-  const overloaded: AckEvent[] = [];
-  for (let i = 0; i < sent; i++) {
-    const o = await stream.nextOutcome(ctx.scaled(10_000));
-    if (o.kind === 'ack' && o.ack.status === 'ACCEPTED' && o.ack.seq === expected) {
-      expected++;
-      continue;
-    }
-    if (o.kind === 'ack' && o.ack.status === 'REJECTED' && o.ack.expectedSequence === expected) {
-      if (o.ack.reason === 'OVERLOADED' && o.ack.seq === expected) {
-        overloaded.push(o.ack);
+
+  /** Offering has ended: stopped, timed out, or every lane used up its sequences. */
+  get isOver(): boolean {
+    return this.stopped || this.running === 0;
+  }
+
+  /** Stops offering (lanes still read every outcome). */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.offeringMs = this.ctx.clock.now() - this.startedAt;
+  }
+
+  /** Waits for every outcome, drains and closes the helper streams, and says what was offered. */
+  async finish(): Promise<FloodResult> {
+    this.stop();
+    await this.done;
+    const helpers = this.lanes.filter((l) => l.stream !== this.o.main);
+    await Promise.all(helpers.map((l) => drainClose(this.ctx, l.stream, l.lastAccepted)));
+    const sent = this.lanes.reduce((n, l) => n + l.sent, 0);
+    const seconds = Math.max(this.offeringMs, 1) / 1000;
+    const offered =
+      `offered ${sent} observations on ${this.lanes.length} stream(s) in ${this.offeringMs.toFixed(0)} ms ` +
+      `(${Math.round(sent / seconds)}/s)`;
+    this.ctx.note(offered);
+    return {
+      lanes: this.lanes,
+      overloaded: this.lanes.flatMap((l) => l.overloaded).sort((a, b) => a.t - b.t),
+      startIndex: this.startIndex,
+      offered,
+    };
+  }
+
+  private lane(stream: CaseStream, space: string): FloodLane {
+    return { stream, space, sent: 0, lastAccepted: 0n, overloaded: [] };
+  }
+
+  /** One lane: a window of sends, every outcome read in order, go-back-N after OVERLOADED. */
+  private async offer(lane: FloodLane): Promise<void> {
+    const { ctx, lastSeq } = this;
+    const { stream } = lane;
+    let next = 1n;
+    let expected = 1n;
+    let inFlight = 0;
+    /** After an OVERLOADED: one observation at a time until one is admitted. */
+    let probing = false;
+    for (;;) {
+      const offering = !this.stopped && lane.spaceFull === undefined && !stream.isEnded;
+      let room = true;
+      while (offering && room && next <= lastSeq && inFlight < (probing ? 1 : this.window)) {
+        room = stream.send(next, this.pool[lane.sent % POOL] as PreEncodedEpisode);
+        next++;
+        inFlight++;
+        lane.sent++;
+      }
+      if (!room) await stream.rs.drained();
+      // Nothing in flight and nothing sent: offering is over for this lane.
+      if (inFlight === 0) break;
+      const o = await stream.nextOutcome(ctx.scaled(10_000));
+      inFlight--;
+      if (o.kind === 'ack' && o.ack.status === 'ACCEPTED' && o.ack.seq === expected) {
+        expected++;
+        probing = false;
         continue;
       }
-      if (o.ack.reason === 'SEQUENCE_GAP' && o.ack.seq > expected) continue;
+      if (o.kind === 'ack' && o.ack.status === 'REJECTED' && o.ack.expectedSequence === expected) {
+        const a = o.ack;
+        if (a.seq === expected && (a.reason === 'OVERLOADED' || a.reason === 'SPACE_FULL')) {
+          if (a.reason === 'SPACE_FULL') lane.spaceFull = a;
+          else this.overloadedAt(lane, a);
+          next = expected;
+          probing = true;
+          continue;
+        }
+        if (a.reason === 'SEQUENCE_GAP' && a.seq > expected) continue;
+      }
+      lane.lastAccepted = expected - 1n;
+      return ctx.fail(
+        `for a flood send on stream ${stream.id}: ACCEPTED seq=${expected}, REJECTED OVERLOADED or SPACE_FULL ` +
+          `seq=${expected}, or a SEQUENCE_GAP behind a rejection (expected_sequence=${expected})`,
+        describeOutcome(o),
+      );
     }
-    return ctx.fail(
-      `for flood send ${i + 1} of ${sent}: ACCEPTED seq=${expected}, REJECTED OVERLOADED seq=${expected}, or a SEQUENCE_GAP behind a rejection (expected_sequence=${expected})`,
-      describeOutcome(o),
-    );
+    lane.lastAccepted = expected - 1n;
   }
-  return { sent, lastAccepted: expected - 1n, overloaded, startIndex };
+
+  private overloadedAt(lane: FloodLane, a: AckEvent): void {
+    if (lane.overloaded.length === 0 && this.lanes.every((l) => l.overloaded.length === 0)) {
+      this.resolveFirst(a);
+      if (!this.o.sustain) this.stop();
+    }
+    lane.overloaded.push(a);
+  }
+}
+
+/** Floods until the first OVERLOADED (or the offer limit); every outcome read, helpers closed. */
+export async function flood(ctx: CaseContext, main: CaseStream, o: FloodOptions = {}): Promise<FloodResult> {
+  const f = await Flood.start(ctx, { ...o, main });
+  return f.finish();
 }

@@ -8,24 +8,25 @@ import { describeEvent } from '../describe-event.js';
 import type { StatusEvent } from '../event-kinds.js';
 import { behaved, inconclusive, skipped } from '../verdict.js';
 import { acceptRun, drainClose } from './case-steps.js';
-import { type FloodResult, flood } from './flood.js';
-
-const NO_OVERLOAD =
-  'the flood never reached OVERLOADED (the target indexed as fast as this tester could send, or its queue is larger than the flood)';
+import { type FloodLane, type FloodResult, flood } from './flood.js';
+import { noOverload } from './no-overload.js';
+import { PRIORITY_CASE } from './priority-case.js';
 
 /** Starts a session and floods it; the case is inconclusive unless admission was reached. */
 async function overloadedSession(
   ctx: CaseContext,
-): Promise<{ stream: CaseStream; result: FloodResult } | string> {
+  reserve = 0,
+): Promise<{ stream: CaseStream; result: FloodResult; last: bigint } | string> {
   if (ctx.caps.queueCapacity === 0)
     return 'the target does not say its queue_capacity, so its queue cannot be filled knowingly';
   const { stream } = await ctx.start();
-  const result = await flood(ctx, stream, 1n);
+  const result = await flood(ctx, stream, { reserve });
+  const last = (result.lanes[0] as FloodLane).lastAccepted;
   if (result.overloaded.length === 0) {
-    await drainClose(ctx, stream, result.lastAccepted);
-    return NO_OVERLOAD;
+    await drainClose(ctx, stream, last);
+    return noOverload(result);
   }
-  return { stream, result };
+  return { stream, result, last };
 }
 
 /** FLOW-1: what is wrong with a status, or undefined when it is well formed. */
@@ -59,14 +60,17 @@ export const FLOW_CASES: ConformCase[] = [
     async procedure(ctx) {
       const r = await overloadedSession(ctx);
       if (typeof r === 'string') return inconclusive(r);
-      const statuses = r.stream.statuses();
-      for (const s of statuses) {
-        const problem = statusProblem(ctx, r.stream, s);
-        if (problem)
-          return ctx.fail('a well-formed StreamStatus (FLOW-1)', `${describeEvent(s)}: ${problem}`);
+      let checked = 0;
+      for (const { stream } of r.result.lanes) {
+        for (const s of stream.statuses()) {
+          const problem = statusProblem(ctx, stream, s);
+          if (problem)
+            return ctx.fail('a well-formed StreamStatus (FLOW-1)', `${describeEvent(s)}: ${problem}`);
+          checked++;
+        }
       }
-      await drainClose(ctx, r.stream, r.result.lastAccepted);
-      return behaved('as-specified', `${statuses.length} statuses checked`);
+      await drainClose(ctx, r.stream, r.last);
+      return behaved('as-specified', `${checked} statuses checked; ${r.result.offered}`);
     },
   },
   {
@@ -91,7 +95,7 @@ export const FLOW_CASES: ConformCase[] = [
         );
       if (pushed.queueDepth * 10 < pushed.queueCapacity * 8)
         return ctx.fail('BACKPRESSURE only above 80% depth', describeEvent(pushed));
-      await drainClose(ctx, r.stream, r.result.lastAccepted);
+      await drainClose(ctx, r.stream, r.last);
       return behaved('as-specified');
     },
   },
@@ -122,8 +126,8 @@ export const FLOW_CASES: ConformCase[] = [
       }
       if (r.stream.isEnded)
         return ctx.fail('the stream stays open under overload (FLOW-6)', 'the stream ended');
-      await drainClose(ctx, r.stream, r.result.lastAccepted);
-      return behaved('as-specified', `${r.result.overloaded.length} OVERLOADED of ${r.result.sent} sent`);
+      await drainClose(ctx, r.stream, r.last);
+      return behaved('as-specified', `${r.result.overloaded.length} OVERLOADED; ${r.result.offered}`);
     },
   },
   {
@@ -137,11 +141,18 @@ export const FLOW_CASES: ConformCase[] = [
     needs: ['backpressure'],
     budgetMs: 30_000,
     async procedure(ctx) {
-      const r = await overloadedSession(ctx);
+      // Fresh spaces per flood stream, each offered less than its element limit minus the
+      // retries below: SPACE_FULL cannot come before the queue fills.
+      const retries = 5n;
+      const r = await overloadedSession(ctx, Number(retries));
       if (typeof r === 'string') return inconclusive(r);
       const lastPressure = ctx.log.events.reduce(
         (at, e, i) =>
-          e.type === 'status' && (e.state === 'OVERLOADED' || e.state === 'BACKPRESSURE') ? i : at,
+          e.type === 'status' &&
+          e.stream === r.stream.id &&
+          (e.state === 'OVERLOADED' || e.state === 'BACKPRESSURE')
+            ? i
+            : at,
         r.result.startIndex,
       );
       const active = await r.stream.awaitStatus(
@@ -156,37 +167,13 @@ export const FLOW_CASES: ConformCase[] = [
         );
       const retry = r.result.overloaded[0]?.retryAfterMs ?? 0;
       await ctx.sleep(retry);
-      const next = r.result.lastAccepted + 1n;
-      await acceptRun(ctx, r.stream, next, next + 4n);
-      await drainClose(ctx, r.stream, next + 4n);
-      return behaved('as-specified');
+      const next = r.last + 1n;
+      await acceptRun(ctx, r.stream, next, next + retries - 1n);
+      await drainClose(ctx, r.stream, next + retries - 1n);
+      return behaved('as-specified', r.result.offered);
     },
   },
-  {
-    id: 'flow.priority-admitted',
-    category: 'flow',
-    clauses: ['FLOW-9'],
-    requirement:
-      'While normal observations are rejected OVERLOADED, one with importance >= 0.8 is still admitted',
-    acceptable: strictly('the high-priority retry of the first OVERLOADED sequence is ACCEPTED'),
-    catches: [],
-    async procedure(ctx) {
-      if (ctx.caps.queueCapacity === 0) return inconclusive('the target does not say its queue_capacity');
-      const { stream } = await ctx.start();
-      let prioritySeq: bigint | undefined;
-      const result = await flood(ctx, stream, 1n, (first) => {
-        prioritySeq = first.seq;
-        stream.send(first.seq, ctx.episodes.valid({ importance: 0.9 }), { priority: true });
-      });
-      if (prioritySeq === undefined) {
-        await drainClose(ctx, stream, result.lastAccepted);
-        return inconclusive(NO_OVERLOAD);
-      }
-      await stream.expectAccepted(prioritySeq, 'importance 0.9 is admitted up to full capacity');
-      await drainClose(ctx, stream, prioritySeq);
-      return behaved('as-specified');
-    },
-  },
+  PRIORITY_CASE,
   {
     id: 'flow.flow-control-tolerated',
     category: 'flow',

@@ -13,6 +13,7 @@ import type { Mutant } from './mutant.js';
 import { MUTANT_NAMES, type MutantName } from './mutant-names.js';
 import { noDrainOnClose } from './no-drain-on-close.js';
 import { reorderAcks } from './reorder-acks.js';
+import { singleLane } from './single-lane.js';
 import { slowIndex } from './slow-index.js';
 
 export const MUTANTS: Record<MutantName, Mutant> = {
@@ -25,6 +26,7 @@ export const MUTANTS: Record<MutantName, Mutant> = {
   'no-drain-on-close': noDrainOnClose,
   'consume-rejected-seq': consumeRejectedSeq,
   'end-stream-on-gap': endStreamOnGap,
+  'single-lane': singleLane,
 };
 
 export function isMutantName(name: string): name is MutantName {

@@ -11,6 +11,7 @@ export const MUTANT_NAMES = [
   'no-drain-on-close',
   'consume-rejected-seq',
   'end-stream-on-gap',
+  'single-lane',
 ] as const;
 
 export type MutantName = (typeof MUTANT_NAMES)[number];

@@ -1,0 +1,17 @@
+// The one explanation of a flood that decided nothing, shared by the flow cases.
+import type { FloodResult } from './flood.js';
+
+/** Why a flood that ended without OVERLOADED decides nothing, with what it offered. */
+export function noOverload(result: FloodResult): string {
+  const full = result.lanes.find((l) => l.spaceFull);
+  if (full)
+    return (
+      `the flood never reached OVERLOADED: a memory space said SPACE_FULL after ${full.lastAccepted} ` +
+      "observations, before the queue filled (give conform the target's --max-elements so the flood stays under it); " +
+      result.offered
+    );
+  return (
+    'the flood never reached OVERLOADED (the target indexed as fast as this tester could offer, ' +
+    `or its queue is larger than the flood): ${result.offered}`
+  );
+}
