@@ -13,6 +13,7 @@ import type { PreEncodedEpisode } from '../../protocol/recorded-stream.js';
 import type { CaseContext } from '../case-context.js';
 import { type CaseStream, describeOutcome } from '../case-stream.js';
 import type { AckEvent } from '../event-kinds.js';
+import { stallWatch } from '../tester-stall.js';
 import { drainClose } from './case-steps.js';
 
 /** Never offer more than this in all, whatever the capacity (memory and time of the tester). */
@@ -57,6 +58,8 @@ export interface FloodResult {
   startIndex: number;
   /** What was offered and for how long: the case's evidence. */
   offered: string;
+  /** The tester's longest event-loop stall while offering, in ms. */
+  stallMs: number;
 }
 
 export class Flood {
@@ -69,7 +72,9 @@ export class Flood {
   /** Lanes still offering or reading outcomes. */
   private running = 0;
   private startedAt = 0;
-  private offeringMs = 0;
+  private lastSentAt = 0;
+  private stall = { stop: () => 0 };
+  private stallMs = 0;
   private done: Promise<void> = Promise.resolve();
   private readonly pool: PreEncodedEpisode[] = [];
   private readonly lastSeq: bigint;
@@ -120,9 +125,10 @@ export class Flood {
         `(queue capacity ${ctx.caps.queueCapacity}, at most ${FLOOD_MS} ms)`,
     );
     f.startedAt = ctx.clock.now();
+    f.stall = stallWatch();
     const deadline = setTimeout(() => f.stop(), ctx.scaled(FLOOD_MS));
     f.running = f.lanes.length;
-    f.done = Promise.all(f.lanes.map((l) => f.offer(l).finally(() => f.running--))).then(
+    f.done = Promise.all(f.lanes.map((l) => f.offerOn(l).finally(() => f.running--))).then(
       () => {
         clearTimeout(deadline);
         f.resolveFirst(undefined);
@@ -147,7 +153,7 @@ export class Flood {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
-    this.offeringMs = this.ctx.clock.now() - this.startedAt;
+    this.stallMs = this.stall.stop();
   }
 
   /** Waits for every outcome, drains and closes the helper streams, and says what was offered. */
@@ -156,18 +162,24 @@ export class Flood {
     await this.done;
     const helpers = this.lanes.filter((l) => l.stream !== this.o.main);
     await Promise.all(helpers.map((l) => drainClose(this.ctx, l.stream, l.lastAccepted)));
-    const sent = this.lanes.reduce((n, l) => n + l.sent, 0);
-    const seconds = Math.max(this.offeringMs, 1) / 1000;
-    const offered =
-      `offered ${sent} observations on ${this.lanes.length} stream(s) in ${this.offeringMs.toFixed(0)} ms ` +
-      `(${Math.round(sent / seconds)}/s)`;
+    const offered = this.offer().text;
     this.ctx.note(offered);
     return {
       lanes: this.lanes,
       overloaded: this.lanes.flatMap((l) => l.overloaded).sort((a, b) => a.t - b.t),
       startIndex: this.startIndex,
       offered,
+      stallMs: this.stallMs,
     };
+  }
+
+  /** What was offered: observations (retries included), from the first send to the last. */
+  offer(): { sent: number; ms: number; perSecond: number; text: string } {
+    const sent = this.lanes.reduce((n, l) => n + l.sent, 0);
+    const ms = Math.max(this.lastSentAt - this.startedAt, 1);
+    const perSecond = Math.round((sent * 1000) / ms);
+    const text = `offered ${sent} observations on ${this.lanes.length} stream(s) in ${ms.toFixed(0)} ms (${perSecond}/s)`;
+    return { sent, ms, perSecond, text };
   }
 
   private lane(stream: CaseStream, space: string): FloodLane {
@@ -175,7 +187,7 @@ export class Flood {
   }
 
   /** One lane: a window of sends, every outcome read in order, go-back-N after OVERLOADED. */
-  private async offer(lane: FloodLane): Promise<void> {
+  private async offerOn(lane: FloodLane): Promise<void> {
     const { ctx, lastSeq } = this;
     const { stream } = lane;
     let next = 1n;
@@ -186,12 +198,14 @@ export class Flood {
     for (;;) {
       const offering = !this.stopped && lane.spaceFull === undefined && !stream.isEnded;
       let room = true;
+      const before = lane.sent;
       while (offering && room && next <= lastSeq && inFlight < (probing ? 1 : this.window)) {
         room = stream.send(next, this.pool[lane.sent % POOL] as PreEncodedEpisode);
         next++;
         inFlight++;
         lane.sent++;
       }
+      if (lane.sent > before) this.lastSentAt = ctx.clock.now();
       if (!room) await stream.rs.drained();
       // Nothing in flight and nothing sent: offering is over for this lane.
       if (inFlight === 0) break;
@@ -235,5 +249,6 @@ export class Flood {
 /** Floods until the first OVERLOADED (or the offer limit); every outcome read, helpers closed. */
 export async function flood(ctx: CaseContext, main: CaseStream, o: FloodOptions = {}): Promise<FloodResult> {
   const f = await Flood.start(ctx, { ...o, main });
+  await f.firstOverload;
   return f.finish();
 }

@@ -96,7 +96,7 @@ export const FLOW_CASES: ConformCase[] = [
       if (pushed.queueDepth * 10 < pushed.queueCapacity * 8)
         return ctx.fail('BACKPRESSURE only above 80% depth', describeEvent(pushed));
       await drainClose(ctx, r.stream, r.last);
-      return behaved('as-specified');
+      return behaved('as-specified', r.result.offered);
     },
   },
   {

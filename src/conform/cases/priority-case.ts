@@ -9,6 +9,7 @@ import type { CaseContext } from '../case-context.js';
 import { describeOutcome } from '../case-stream.js';
 import type { ConformCase } from '../case-types.js';
 import type { AckEvent } from '../event-kinds.js';
+import { STALL_MATTERS_MS, testerStalled } from '../tester-stall.js';
 import { behaved, type CaseVerdict, inconclusive } from '../verdict.js';
 import { drainClose } from './case-steps.js';
 import { Flood } from './flood.js';
@@ -121,8 +122,11 @@ export const PRIORITY_CASE: ConformCase = {
     await drainClose(ctx, normal, nextNormal - 1n);
     if (!first) return inconclusive(noOverload(result));
     const evidence = `${decided} of ${offered} pairs offered while the queue refused normal observations; ${result.offered}`;
-    if (!firstAdmitted)
-      return inconclusive(`the queue did not stay above 90% while pairs were offered: ${evidence}`);
+    if (!firstAdmitted) {
+      const stalled =
+        result.stallMs >= STALL_MATTERS_MS ? `${testerStalled(result.stallMs)} meanwhile; ` : '';
+      return inconclusive(`the queue did not stay above 90% while pairs were offered: ${stalled}${evidence}`);
+    }
     ctx.note(evidence);
     if (!indexAcks) return behaved('unseen-order', evidence);
     const normalStreams = new Set<number>([normal.id, ...result.lanes.map((l) => l.stream.id)]);
