@@ -1,12 +1,9 @@
 // Offers more than the target can index, on several streams at once, until it says
-// OVERLOADED in-band (FLOW-4), or (sustained) until the case stops it. One stream
-// can be outrun by a target that indexes fast, so the flood offers on the case's
-// stream plus helper streams, each its own session in its own fresh memory space:
-// no space ever reaches its element limit before the shared queue fills. Every
-// lane reads each outcome in order; after an OVERLOADED it goes back to the
-// rejected sequence (SEQ-7) and probes with one observation until one is admitted
-// again, at once rather than after retry_after_ms (FLOW-8 is a SHOULD): that keeps
-// the queue at its limit for as long as the flood lasts.
+// OVERLOADED in-band (FLOW-4). One stream can be outrun by a target that indexes
+// fast, so the flood offers on the case's stream plus helper streams, each its own
+// session in its own fresh memory space: no space reaches its element limit before
+// the shared queue fills. Every lane reads each outcome in order: a missing,
+// reordered or wrong answer fails the case.
 
 import { encodeEpisode } from '../../protocol/observation-codec.js';
 import type { PreEncodedEpisode } from '../../protocol/recorded-stream.js';
@@ -27,12 +24,8 @@ const POOL = 64;
 export interface FloodOptions {
   /** Streams offering at once, the case's stream included. */
   streams?: number;
-  /** Keep offering after the first OVERLOADED until stop(); otherwise offering stops there. */
-  sustain?: boolean;
   /** Sequence numbers each lane leaves unused below the element limit, for the case's own later sends. */
   reserve?: number;
-  /** Whether the helper streams ask for INDEXED acks. */
-  indexAcks?: boolean;
   /** The case's own stream (in the case's space) as the first lane; otherwise every lane is a helper. */
   main?: CaseStream;
 }
@@ -69,14 +62,12 @@ export class Flood {
   readonly firstOverload: Promise<AckEvent | undefined>;
   private resolveFirst: (a: AckEvent | undefined) => void = () => {};
   private stopped = false;
-  /** Lanes still offering or reading outcomes. */
-  private running = 0;
   private startedAt = 0;
   private lastSentAt = 0;
   private stall = { stop: () => 0 };
   private stallMs = 0;
   private done: Promise<void> = Promise.resolve();
-  private readonly pool: PreEncodedEpisode[] = [];
+  private readonly pool: PreEncodedEpisode[];
   private readonly lastSeq: bigint;
   private readonly window: number;
 
@@ -90,19 +81,14 @@ export class Flood {
     });
     const cap = ctx.caps.queueCapacity;
     const streams = o.streams ?? FLOOD_STREAMS;
-    // Until the first OVERLOADED, a multiple of the queue is plenty; kept at the limit,
-    // the lanes must last as long as the case needs the pressure.
-    const total = o.sustain ? FLOOD_MAX : Math.min(Math.max(16 * cap, 4000), FLOOD_MAX);
+    const total = Math.min(Math.max(16 * cap, 4000), FLOOD_MAX);
     let perLane = Math.ceil(total / streams);
     // A fresh space per lane holds at most the sequences it offers: stay under its limit.
     const limit = ctx.env.known.maxElements;
     if (limit !== undefined) perLane = Math.min(perLane, limit - (o.reserve ?? 0));
     this.lastSeq = BigInt(Math.max(1, perLane));
     this.window = Math.max(256, cap);
-    for (let i = 0; i < POOL; i++) {
-      const e = ctx.episodes.valid();
-      this.pool.push({ id: e.id, bytes: encodeEpisode(e) });
-    }
+    this.pool = episodePool(ctx);
   }
 
   /** Opens the helper streams and starts offering on all of them, the case's own first. */
@@ -115,20 +101,17 @@ export class Flood {
       const { stream } = await ctx.start({
         session: `flood-${i}`,
         memorySpaceId: space,
-        indexAcks: o.indexAcks ?? false,
       });
       f.lanes.push(f.lane(stream, space));
     }
     ctx.note(
-      `flooding on ${streams} stream(s), each up to seq ${f.lastSeq} in its own space, ` +
-        `${o.sustain ? 'kept at the limit until stopped' : 'until OVERLOADED'} ` +
+      `flooding on ${streams} stream(s), each up to seq ${f.lastSeq} in its own space, until OVERLOADED ` +
         `(queue capacity ${ctx.caps.queueCapacity}, at most ${FLOOD_MS} ms)`,
     );
     f.startedAt = ctx.clock.now();
     f.stall = stallWatch();
     const deadline = setTimeout(() => f.stop(), ctx.scaled(FLOOD_MS));
-    f.running = f.lanes.length;
-    f.done = Promise.all(f.lanes.map((l) => f.offerOn(l).finally(() => f.running--))).then(
+    f.done = Promise.all(f.lanes.map((l) => f.offerOn(l))).then(
       () => {
         clearTimeout(deadline);
         f.resolveFirst(undefined);
@@ -142,11 +125,6 @@ export class Flood {
     // A lane's failure is reported by finish(); until then it must not go unhandled.
     f.done.catch(() => {});
     return f;
-  }
-
-  /** Offering has ended: stopped, timed out, or every lane used up its sequences. */
-  get isOver(): boolean {
-    return this.stopped || this.running === 0;
   }
 
   /** Stops offering (lanes still read every outcome). */
@@ -186,20 +164,18 @@ export class Flood {
     return { stream, space, sent: 0, lastAccepted: 0n, overloaded: [] };
   }
 
-  /** One lane: a window of sends, every outcome read in order, go-back-N after OVERLOADED. */
+  /** One lane: a window of sends, every outcome read in order. */
   private async offerOn(lane: FloodLane): Promise<void> {
     const { ctx, lastSeq } = this;
     const { stream } = lane;
     let next = 1n;
     let expected = 1n;
     let inFlight = 0;
-    /** After an OVERLOADED: one observation at a time until one is admitted. */
-    let probing = false;
     for (;;) {
       const offering = !this.stopped && lane.spaceFull === undefined && !stream.isEnded;
       let room = true;
       const before = lane.sent;
-      while (offering && room && next <= lastSeq && inFlight < (probing ? 1 : this.window)) {
+      while (offering && room && next <= lastSeq && inFlight < this.window) {
         room = stream.send(next, this.pool[lane.sent % POOL] as PreEncodedEpisode);
         next++;
         inFlight++;
@@ -209,38 +185,22 @@ export class Flood {
       if (!room) await stream.rs.drained();
       // Nothing in flight and nothing sent: offering is over for this lane.
       if (inFlight === 0) break;
-      const o = await stream.nextOutcome(ctx.scaled(10_000));
       inFlight--;
-      if (o.kind === 'ack' && o.ack.status === 'ACCEPTED' && o.ack.seq === expected) {
-        expected++;
-        probing = false;
-        continue;
-      }
-      if (o.kind === 'ack' && o.ack.status === 'REJECTED' && o.ack.expectedSequence === expected) {
-        const a = o.ack;
-        if (a.seq === expected && (a.reason === 'OVERLOADED' || a.reason === 'SPACE_FULL')) {
-          if (a.reason === 'SPACE_FULL') lane.spaceFull = a;
-          else this.overloadedAt(lane, a);
-          next = expected;
-          probing = true;
-          continue;
-        }
-        if (a.reason === 'SEQUENCE_GAP' && a.seq > expected) continue;
+      const o = await nextFloodOutcome(ctx, stream, expected);
+      if (o.kind === 'accepted') expected++;
+      else if (o.kind === 'refused') {
+        if (o.ack.reason === 'SPACE_FULL') lane.spaceFull = o.ack;
+        else this.overloadedAt(lane, o.ack);
+        next = expected;
       }
       lane.lastAccepted = expected - 1n;
-      return ctx.fail(
-        `for a flood send on stream ${stream.id}: ACCEPTED seq=${expected}, REJECTED OVERLOADED or SPACE_FULL ` +
-          `seq=${expected}, or a SEQUENCE_GAP behind a rejection (expected_sequence=${expected})`,
-        describeOutcome(o),
-      );
     }
-    lane.lastAccepted = expected - 1n;
   }
 
   private overloadedAt(lane: FloodLane, a: AckEvent): void {
     if (lane.overloaded.length === 0 && this.lanes.every((l) => l.overloaded.length === 0)) {
       this.resolveFirst(a);
-      if (!this.o.sustain) this.stop();
+      this.stop();
     }
     lane.overloaded.push(a);
   }
@@ -251,4 +211,41 @@ export async function flood(ctx: CaseContext, main: CaseStream, o: FloodOptions 
   const f = await Flood.start(ctx, { ...o, main });
   await f.firstOverload;
   return f.finish();
+}
+
+/** A few pre-encoded valid episodes to offer over and over (encoding each would slow the offer). */
+export function episodePool(ctx: CaseContext): PreEncodedEpisode[] {
+  const pool: PreEncodedEpisode[] = [];
+  for (let i = 0; i < POOL; i++) {
+    const e = ctx.episodes.valid();
+    pool.push({ id: e.id, bytes: encodeEpisode(e) });
+  }
+  return pool;
+}
+
+export type FloodOutcome = { kind: 'accepted' } | { kind: 'refused'; ack: AckEvent } | { kind: 'gap' };
+
+/**
+ * The next outcome of a stream offering back to back, where `expected` is the next
+ * sequence it has not seen accepted: ACCEPTED at it, REJECTED OVERLOADED or
+ * SPACE_FULL at it, or a SEQUENCE_GAP behind such a refusal. Anything else fails the case.
+ */
+export async function nextFloodOutcome(
+  ctx: CaseContext,
+  stream: CaseStream,
+  expected: bigint,
+): Promise<FloodOutcome> {
+  const o = await stream.nextOutcome(ctx.scaled(10_000));
+  if (o.kind === 'ack' && o.ack.status === 'ACCEPTED' && o.ack.seq === expected) return { kind: 'accepted' };
+  if (o.kind === 'ack' && o.ack.status === 'REJECTED' && o.ack.expectedSequence === expected) {
+    const a = o.ack;
+    if (a.seq === expected && (a.reason === 'OVERLOADED' || a.reason === 'SPACE_FULL'))
+      return { kind: 'refused', ack: a };
+    if (a.reason === 'SEQUENCE_GAP' && a.seq > expected) return { kind: 'gap' };
+  }
+  return ctx.fail(
+    `for a flood send on stream ${stream.id}: ACCEPTED seq=${expected}, REJECTED OVERLOADED or SPACE_FULL ` +
+      `seq=${expected}, or a SEQUENCE_GAP behind a rejection (expected_sequence=${expected})`,
+    describeOutcome(o),
+  );
 }

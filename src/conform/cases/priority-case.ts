@@ -1,48 +1,72 @@
-// FLOW-9 and IDX-7 under a queue held above 90%: helper streams keep flooding
-// while the case offers pairs at the same moment, a normal observation on one
-// session and an important one (importance 0.9) on another. Where the normal one
-// is refused OVERLOADED, the important one must be admitted; and it must become
-// visible before the normal observations admitted ahead of it (seen in the order of
-// the INDEXED acks, which the server sends as batches become visible).
+// FLOW-9 and IDX-7 with the queue above 90%: a surge of normal observations on one
+// session fills the queue, and right behind it, at one moment, the case offers a
+// pair: a normal observation on a second session and an important one (importance
+// 0.9) on a third. Where the normal one is refused OVERLOADED, the important one must
+// be admitted; and it must become visible while normal observations admitted ahead
+// of it are not yet (seen in the order of the INDEXED acks, which the server sends
+// as batches become visible).
 import type { HistoryEvent } from '../../check/history.js';
 import type { CaseContext } from '../case-context.js';
 import { describeOutcome } from '../case-stream.js';
 import type { ConformCase } from '../case-types.js';
 import type { AckEvent } from '../event-kinds.js';
-import { STALL_MATTERS_MS, testerStalled } from '../tester-stall.js';
+import { STALL_MATTERS_MS, stallWatch, testerStalled } from '../tester-stall.js';
 import { behaved, type CaseVerdict, inconclusive } from '../verdict.js';
 import { drainClose } from './case-steps.js';
-import { Flood } from './flood.js';
-import { noOverload } from './no-overload.js';
+import { Surge } from './surge.js';
 
 /** Pairs in which the normal observation was refused, each a chance for the important one to be refused too. */
 const PAIRS = 3;
 const IMPORTANT = 0.9;
+/** The most normal observations offered right before a pair. */
+const SURGE_MAX = 1024;
+/** How long the case keeps offering pairs (before --timeout-scale). */
+const PAIRS_MS = 10_000;
 
-const isIndexedAt = (stream: number, seq: bigint) => (e: HistoryEvent) =>
-  e.type === 'ack' && e.stream === stream && e.status === 'INDEXED' && e.seq >= seq;
-
-/** IDX-7: the first important observation admitted under pressure, against the newest normal one admitted before it. */
-function visibilityOrder(ctx: CaseContext, important: AckEvent, normalStreams: Set<number>): CaseVerdict {
+/**
+ * IDX-7 for one important observation admitted under pressure: how many normal
+ * observations admitted ahead of it (ACCEPTED before it, on the normal streams)
+ * were not yet covered by an INDEXED ack when its own INDEXED ack came.
+ */
+function overtaken(ctx: CaseContext, important: AckEvent, normalStreams: Set<number>): number | undefined {
   const events = ctx.log.events;
-  const at = events.indexOf(important);
-  let tail: AckEvent | undefined;
-  for (let i = at - 1; i >= 0 && !tail; i--) {
+  const admittedAt = events.indexOf(important);
+  const visibleAt = events.findIndex(
+    (e) =>
+      e.type === 'ack' && e.stream === important.stream && e.status === 'INDEXED' && e.seq >= important.seq,
+  );
+  if (visibleAt < 0) return undefined;
+  const accepted = new Map<number, bigint>();
+  const indexed = new Map<number, bigint>();
+  for (let i = 0; i < visibleAt; i++) {
     const e = events[i] as HistoryEvent;
-    if (e.type === 'ack' && e.status === 'ACCEPTED' && normalStreams.has(e.stream)) tail = e;
+    if (e.type !== 'ack' || !normalStreams.has(e.stream)) continue;
+    if (e.status === 'ACCEPTED' && i < admittedAt) accepted.set(e.stream, e.seq);
+    if (e.status === 'INDEXED') indexed.set(e.stream, e.seq);
   }
-  if (!tail) return inconclusive('no normal observation was admitted ahead of the important one');
-  const importantVisible = events.findIndex(isIndexedAt(important.stream, important.seq));
-  const tailVisible = events.findIndex(isIndexedAt(tail.stream, tail.seq));
-  const what = `important seq=${important.seq} on stream ${important.stream}; newest normal admitted ahead of it: seq=${tail.seq} on stream ${tail.stream}`;
-  if (importantVisible < 0 || tailVisible < 0)
+  let behind = 0n;
+  for (const [stream, seq] of accepted) {
+    const covered = indexed.get(stream) ?? 0n;
+    if (seq > covered) behind += seq - covered;
+  }
+  return Number(behind);
+}
+
+/** IDX-7 over the important observations admitted while normal ones were refused. */
+function visibilityOrder(ctx: CaseContext, admitted: AckEvent[], normalStreams: Set<number>): CaseVerdict {
+  const counts = admitted.map((a) => overtaken(ctx, a, normalStreams));
+  if (counts.some((n) => n === undefined))
     return ctx.fail(
-      'INDEXED acks covering both once the streams were closed with drain (CLS-1)',
-      `${what}: ${importantVisible < 0 ? 'the important one' : 'the normal one'} never covered`,
+      'an INDEXED ack covering each admitted important observation once its stream was closed with drain (CLS-1)',
+      `none for seq ${admitted
+        .filter((_, i) => counts[i] === undefined)
+        .map((a) => a.seq)
+        .join(', ')}`,
     );
-  if (importantVisible < tailVisible)
-    return behaved('first', `${what}: the important one became visible first`);
-  return behaved('admitted-late', `${what}: the normal one became visible first`);
+  const most = Math.max(...(counts as number[]));
+  const what = `normal observations admitted ahead but not yet visible when each important one became visible: ${counts.join(', ')}`;
+  if (most > 0) return behaved('first', what);
+  return behaved('admitted-late', `${what} (none was overtaken)`);
 }
 
 export const PRIORITY_CASE: ConformCase = {
@@ -54,7 +78,7 @@ export const PRIORITY_CASE: ConformCase = {
   acceptable: [
     {
       key: 'first',
-      description: `importance ${IMPORTANT} ACCEPTED each time a normal observation offered with it is REJECTED OVERLOADED, and INDEXED before the normal observations admitted ahead of it`,
+      description: `importance ${IMPORTANT} ACCEPTED each time a normal observation offered with it is REJECTED OVERLOADED, and INDEXED while normal observations admitted ahead of it were not yet: it overtook the backlog`,
       strictness: 'strict',
     },
     {
@@ -81,19 +105,21 @@ export const PRIORITY_CASE: ConformCase = {
     const indexAcks = ctx.caps.supportsIndexAcks;
     const important = (await ctx.start({ session: 'important', indexAcks })).stream;
     const normal = (await ctx.start({ session: 'normal', memorySpaceId: ctx.newSpace(), indexAcks })).stream;
-    const f = await Flood.start(ctx, { sustain: true, indexAcks });
-    const first = await f.firstOverload;
+    const surge = new Surge(ctx, Math.min(cap, SURGE_MAX), indexAcks);
     let nextImportant = 1n;
     let nextNormal = 1n;
-    let decided = 0;
     let offered = 0;
-    let firstAdmitted: AckEvent | undefined;
-    // The flood holds the queue at its limit until it stops; a pair offered meanwhile
-    // arrives at one moment, so the queue is the same for both of its observations.
-    while (first && decided < PAIRS && !f.isOver) {
+    const admitted: AckEvent[] = [];
+    const watch = stallWatch();
+    const until = ctx.clock.now() + ctx.scaled(PAIRS_MS);
+    // A surge of normal observations right before each pair fills the queue; the pair
+    // arrives right behind it at one moment, so the queue is the same for both.
+    while (admitted.length < PAIRS && ctx.clock.now() < until) {
       offered++;
+      await surge.send();
       normal.send(nextNormal, ctx.episodes.valid());
       important.send(nextImportant, ctx.episodes.valid({ importance: IMPORTANT }), { priority: true });
+      await surge.read();
       const n = await normal.nextOutcome(ctx.scaled(10_000));
       const i = await important.nextOutcome(ctx.scaled(10_000));
       const refused =
@@ -106,10 +132,7 @@ export const PRIORITY_CASE: ConformCase = {
         return ctx.fail(`ACCEPTED or REJECTED OVERLOADED for normal seq=${nextNormal}`, describeOutcome(n));
       if (i.kind === 'ack' && i.ack.status === 'ACCEPTED' && i.ack.seq === nextImportant) {
         nextImportant++;
-        if (refused) {
-          decided++;
-          firstAdmitted ??= i.ack;
-        }
+        if (refused) admitted.push(i.ack);
         continue;
       }
       return ctx.fail(
@@ -117,19 +140,19 @@ export const PRIORITY_CASE: ConformCase = {
         describeOutcome(i),
       );
     }
-    const result = await f.finish();
+    const stallMs = watch.stop();
+    await surge.close();
     await drainClose(ctx, important, nextImportant - 1n);
     await drainClose(ctx, normal, nextNormal - 1n);
-    if (!first) return inconclusive(noOverload(result));
-    const evidence = `${decided} of ${offered} pairs offered while the queue refused normal observations; ${result.offered}`;
-    if (!firstAdmitted) {
-      const stalled =
-        result.stallMs >= STALL_MATTERS_MS ? `${testerStalled(result.stallMs)} meanwhile; ` : '';
-      return inconclusive(`the queue did not stay above 90% while pairs were offered: ${stalled}${evidence}`);
+    const evidence =
+      `${admitted.length} of ${offered} pairs offered while the queue refused normal observations, ` +
+      `each behind a surge of ${surge.size} normal observations`;
+    if (admitted.length === 0) {
+      const stalled = stallMs >= STALL_MATTERS_MS ? `${testerStalled(stallMs)} meanwhile; ` : '';
+      return inconclusive(`the queue was never above 90% when a pair arrived: ${stalled}${evidence}`);
     }
     ctx.note(evidence);
     if (!indexAcks) return behaved('unseen-order', evidence);
-    const normalStreams = new Set<number>([normal.id, ...result.lanes.map((l) => l.stream.id)]);
-    return visibilityOrder(ctx, firstAdmitted, normalStreams);
+    return visibilityOrder(ctx, admitted, new Set([normal.id, ...surge.streamIds]));
   },
 };
