@@ -9,8 +9,8 @@ import * as grpc from '@grpc/grpc-js';
 import { CaseContext } from '../src/conform/case-context.js';
 import { Flood } from '../src/conform/cases/flood.js';
 import { discoverCapabilities } from '../src/conform/target-capabilities.js';
+import { startEmbeddedServer } from '../src/endpoint/embedded-server.js';
 import { makeEngramClient } from '../src/protocol/service-definition.js';
-import { startEmbeddedServer } from '../src/target/embedded-server.js';
 
 const STREAMS = [1, 2, 4, 8];
 const RUNS = 3;

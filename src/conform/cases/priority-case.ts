@@ -5,7 +5,7 @@
 // be admitted; and it must become visible while normal observations admitted ahead
 // of it are not yet (seen in the order of the INDEXED acks, which the server sends
 // as batches become visible).
-import type { HistoryEvent } from '../../check/history.js';
+import type { HistoryEvent } from '../../history/history.js';
 import type { CaseContext } from '../case-context.js';
 import { describeOutcome } from '../case-stream.js';
 import type { ConformCase } from '../case-types.js';
