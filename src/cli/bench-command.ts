@@ -10,6 +10,7 @@ import {
 import { createProgress, progressMode } from '../load/output/progress.js';
 import { stopOnCtrlC } from '../load/run/interrupt.js';
 import { runBench } from '../load/run/run-bench.js';
+import { parseStartAt } from '../load/run/start-at.js';
 import { parseWorkers } from '../load/run/workers-flag.js';
 import { loadScenario } from '../load/scenario/load-scenario.js';
 import { describeSchedule } from '../load/schedule/describe-schedule.js';
@@ -28,6 +29,7 @@ interface BenchFlags extends ConnectionFlags {
   dryRun?: boolean;
   quiet?: boolean;
   workers?: string;
+  startAt?: string;
 }
 
 export function register(program: Command): void {
@@ -46,11 +48,16 @@ export function register(program: Command): void {
       '--workers <n>',
       'worker threads for the sessions (default: min(sessions, cores); 0: main thread)',
     )
+    .option(
+      '--start-at <time>',
+      'take this instant as time zero (RFC 3339, or +30s from now): shards started together; fails if not ready by then',
+    )
     .option('--dry-run', 'print the schedule it would run, and exit')
     .option('--quiet', 'no progress output, only the summary')
     .action(async (file: string, flags: BenchFlags) => {
       const scenario = loadScenario(file);
       const shard = flags.shard ? parseShard(flags.shard) : WHOLE_RUN;
+      const startAt = flags.startAt !== undefined ? parseStartAt(flags.startAt) : undefined;
       if (flags.dryRun) {
         process.stdout.write(describeSchedule(scenario, shard, flags.target ?? scenario.target.address));
         return;
@@ -60,6 +67,11 @@ export function register(program: Command): void {
       const connection = connectionFlagsOf(flags);
       connectionFromFlags(connection);
       for (const file of [flags.json, flags.html]) if (file) ensureOutputDir(file);
+      if (startAt !== undefined && !flags.quiet) {
+        process.stderr.write(
+          `starting at ${new Date(startAt).toISOString()} (in ${((startAt - Date.now()) / 1000).toFixed(1)} s) once every session is ready\n`,
+        );
+      }
       const progress = createProgress(progressMode(flags.quiet ?? false), scenario);
       const results = await runBench({
         scenario,
@@ -67,6 +79,7 @@ export function register(program: Command): void {
         signal: stopOnCtrlC(),
         ...(flags.target ? { target: flags.target } : {}),
         ...(workers !== undefined ? { workers } : {}),
+        ...(startAt !== undefined ? { startAt } : {}),
         connection,
         onProgress: (p) => progress.update(p),
       }).finally(() => progress.stop());

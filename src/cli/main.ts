@@ -7,6 +7,7 @@ import { TOOL_VERSION } from '../util/version.js';
 import { register as registerBench } from './bench-command.js';
 import { register as registerConform } from './conform-command.js';
 import { ExitCode } from './exit-codes.js';
+import { register as registerK8s } from './k8s-command.js';
 import { register as registerReport } from './report-command.js';
 import { register as registerServe } from './serve-command.js';
 
@@ -21,6 +22,7 @@ registerServe(program);
 registerBench(program);
 registerConform(program);
 registerReport(program);
+registerK8s(program);
 
 try {
   await program.parseAsync(process.argv);

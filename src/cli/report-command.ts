@@ -1,5 +1,6 @@
 // `engram-stream report RESULTS.json...`: flags -> runReport -> exit code from the verdict.
 import type { Command } from 'commander';
+import { startText } from '../report/console/start-text.js';
 import { runReport } from '../report/run-report.js';
 import { VERDICT_EXIT } from './exit-codes.js';
 
@@ -34,6 +35,7 @@ export function register(program: Command): void {
     .action((files: string[], flags: ReportFlags) => {
       const outcome = runReport(files, flags);
       for (const f of outcome.written) process.stderr.write(`wrote ${f}\n`);
+      if (outcome.start) process.stdout.write(`${startText(outcome.start)}\n`);
       process.stdout.write(
         `verdict: ${outcome.verdict}\n${outcome.verdictReasons.map((r) => `  ${r}\n`).join('')}`,
       );

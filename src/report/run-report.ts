@@ -2,7 +2,7 @@
 // renderings asked for. Returns the verdict that decides the exit code.
 import { readFileSync } from 'node:fs';
 import { mergeResults } from '../judge/merge/merge-results.js';
-import type { Results, Verdict } from '../results/results.js';
+import type { Results, StartRecord, Verdict } from '../results/results.js';
 import { parseResults } from '../results/results-schema.js';
 import { UserError } from '../util/user-error.js';
 import { writeOutputs } from './write-outputs.js';
@@ -19,6 +19,8 @@ export interface ReportOutcome {
   verdictReasons: string[];
   /** Files written, in order. */
   written: string[];
+  /** A bench run started at a common instant (--start-at): how well its shards kept to it. */
+  start?: StartRecord;
 }
 
 export function readResults(file: string): Results {
@@ -53,5 +55,11 @@ export function runReport(files: string[], options: ReportOptions): ReportOutcom
     ...(options.junit ? { junit: options.junit } : {}),
     ...(options.hgrm ? { hgrm: options.hgrm } : {}),
   });
-  return { verdict: results.verdict, verdictReasons: results.verdictReasons, written };
+  const start = results.kind === 'bench' ? results.start : undefined;
+  return {
+    verdict: results.verdict,
+    verdictReasons: results.verdictReasons,
+    written,
+    ...(start ? { start } : {}),
+  };
 }

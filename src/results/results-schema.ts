@@ -114,6 +114,23 @@ const benchSchema: z.ZodType<BenchResults> = z.looseObject({
   }),
   shard: z.object({ index: z.number().int().nonnegative(), count: z.number().int().positive() }),
   mergedShards: z.number().int().positive().optional(),
+  start: z
+    .looseObject({
+      at: z.iso.datetime({ offset: true }),
+      readyBeforeMs: z.number(),
+      latenessMs: z.number().optional(),
+      spreadMs: z.number().nonnegative().optional(),
+      shards: z
+        .array(
+          z.object({
+            index: z.number().int().nonnegative(),
+            readyBeforeMs: z.number(),
+            latenessMs: z.number().optional(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
   histograms: z.record(z.string(), encodedHistogram),
   counters: counts,
   checkCounts,

@@ -119,12 +119,28 @@ export interface GeneratorHealth {
   note?: string;
 }
 
+/** A run started at a given instant (`bench --start-at`), and how well it kept to it. */
+export interface StartRecord {
+  /** The common instant, ISO 8601 with ms: the run's time zero (equal to startedAt). */
+  at: string;
+  /** How long before the instant every session was ready (ms); merged: the least of the shards. */
+  readyBeforeMs: number;
+  /** How late the first observation left (ms), the latest of the sending threads; absent if none was sent. Merged: the latest shard. */
+  latenessMs?: number;
+  /** Merged runs: how far apart the shards started (the spread of their lateness, ms). */
+  spreadMs?: number;
+  /** Merged runs: each shard's own figures. */
+  shards?: { index: number; readyBeforeMs: number; latenessMs?: number }[];
+}
+
 export interface BenchResults extends ResultsBase {
   kind: 'bench';
   scenario: { name: string; file: string; description: string; digest: string; source: string };
   shard: { index: number; count: number };
   /** Set by `report --merge`: how many shard results these were merged from. */
   mergedShards?: number;
+  /** Set when the run started at a given instant (--start-at). */
+  start?: StartRecord;
   /** Histograms for the whole run: ack_latency (from intended send), ack_latency_actual, staleness, staleness_probe ... */
   histograms: Record<string, EncodedHistogram>;
   counters: Record<string, number>;

@@ -1,5 +1,5 @@
 // Writing the files a run produces: the folder is made, and an unwritable path is one clear error.
-import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from './user-error.js';
 
@@ -14,11 +14,15 @@ export function ensureOutputDir(file: string): void {
   }
 }
 
+/** Written beside and renamed into place, so that a reader (a merge waiting for shards) never sees half a file. */
 export function writeTextFile(file: string, text: string): void {
   ensureOutputDir(file);
+  const partial = `${file}.partial-${process.pid}`;
   try {
-    writeFileSync(file, text);
+    writeFileSync(partial, text);
+    renameSync(partial, file);
   } catch (err) {
+    rmSync(partial, { force: true });
     throw cannotWrite(file, err);
   }
 }

@@ -7,6 +7,7 @@ import { type EncodedHistogram, mergeEncoded } from '../../stats/histogram.js';
 import { sumCounters } from '../../util/sum-counters.js';
 import { checkShards } from './check-shards.js';
 import { mergeSeries } from './merge-series.js';
+import { mergeStart } from './merge-start.js';
 import { rejudge } from './rejudge.js';
 
 function mergeHistograms(all: Record<string, EncodedHistogram>[]): Record<string, EncodedHistogram> {
@@ -71,9 +72,9 @@ function mergeGenerator(shards: BenchResults[]): GeneratorHealth {
  * set of shards of one scenario.
  */
 export function mergeResults(results: Results[], sources?: string[]): BenchResults {
-  const shards = checkShards(
-    results.map((r, i) => ({ results: r, source: sources?.[i] ?? `results ${i + 1}` })),
-  );
+  const inputs = results.map((r, i) => ({ results: r, source: sources?.[i] ?? `results ${i + 1}` }));
+  const shards = checkShards(inputs);
+  const commonStart = mergeStart(inputs);
   const first = shards[0] as BenchResults;
   if (shards.length === 1) return first;
   const startOf = (r: BenchResults): number => Date.parse(r.startedAt);
@@ -88,6 +89,7 @@ export function mergeResults(results: Results[], sources?: string[]): BenchResul
     environment: { ...first.environment, hostname: hosts.join(', ') },
     shard: { index: 0, count: 1 },
     mergedShards: shards.length,
+    ...(commonStart ? { start: commonStart } : {}),
     histograms: mergeHistograms(shards.map((s) => s.histograms)),
     counters: sumCounters(shards.map((s) => s.counters)),
     phases: mergePhases(shards),

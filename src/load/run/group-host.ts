@@ -85,8 +85,10 @@ export function hostInWorker(onSeconds: OnSeconds): GroupHost {
 export function hostInProcess(onSeconds: OnSeconds): GroupHost {
   const opened = deferred<SessionGroup>();
   let stopRequested = false;
+  let opening = false;
   return {
     open(spec) {
+      opening = true;
       SessionGroup.open(spec, onSeconds).then(opened.resolve, opened.reject);
     },
     ready: opened.promise.then(() => undefined),
@@ -102,6 +104,13 @@ export function hostInProcess(onSeconds: OnSeconds): GroupHost {
         () => {},
       );
     },
-    dispose: async () => {},
+    // Sessions left open would keep the process (and the target's streams) alive.
+    dispose: async () => {
+      if (!opening) return;
+      await opened.promise.then(
+        (g) => g.abandon(),
+        () => {},
+      );
+    },
   };
 }

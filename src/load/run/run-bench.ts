@@ -11,7 +11,13 @@ import { judgeBench } from '../../judge/judge-bench.js';
 import { histogramStatMs } from '../../judge/metric-lookup.js';
 import { encodeScope, type MeasuredScope, runScope, sumScope } from '../../judge/scopes.js';
 import { evaluateThreshold, type MetricLookup } from '../../judge/thresholds/evaluate-thresholds.js';
-import type { BenchResults, Marker, PhaseResult, ThresholdResult } from '../../results/results.js';
+import type {
+  BenchResults,
+  Marker,
+  PhaseResult,
+  StartRecord,
+  ThresholdResult,
+} from '../../results/results.js';
 import { RESULTS_SCHEMA_VERSION, type Unavailable } from '../../results/results.js';
 import type { RunHistogram } from '../../results/run-histograms.js';
 import type { Histogram } from '../../stats/histogram.js';
@@ -30,6 +36,7 @@ import { type GroupHost, hostInProcess, hostInWorker } from './group-host.js';
 import { CpuMonitor } from './self-monitor.js';
 import { type LiveTotals, SeriesAccumulator } from './series-accumulator.js';
 import type { DriverTimings, GroupReport } from './session-group.js';
+import { waitForStart } from './start-at.js';
 import { epochNow } from './start-clock.js';
 
 export interface BenchProgress {
@@ -57,6 +64,8 @@ export interface BenchOptions {
   onTarget?: (address: string, embedded: boolean) => void;
   /** The run's origin as high-resolution epoch ms (performance.timeOrigin + performance.now()). */
   onStart?: (epochOrigin: number) => void;
+  /** Epoch ms to take as time zero (--start-at) instead of "as soon as the sessions are ready". */
+  startAt?: number;
 }
 
 const DEFAULT_TIMINGS: DriverTimings = {
@@ -142,7 +151,8 @@ async function runAgainst(o: BenchOptions, setup: RunSetup): Promise<BenchResult
     throw err;
   }
 
-  const epochOrigin = epochNow() + START_MARGIN_MS;
+  const readyBeforeMs = o.startAt === undefined ? undefined : await waitForStart(o.startAt, o.signal);
+  const epochOrigin = o.startAt ?? epochNow() + START_MARGIN_MS;
   const startedAt = new Date(epochOrigin).toISOString();
   o.onStart?.(epochOrigin);
   const cpu = new CpuMonitor();
@@ -244,6 +254,7 @@ async function runAgainst(o: BenchOptions, setup: RunSetup): Promise<BenchResult
       source: scenario.source,
     },
     shard,
+    ...(o.startAt !== undefined ? { start: startRecord(o.startAt, readyBeforeMs ?? 0, reports) } : {}),
     histograms: encodeScope(run),
     counters: { ...counters, ...failureCounters(reports) },
     checkCounts: check.counts,
@@ -253,6 +264,16 @@ async function runAgainst(o: BenchOptions, setup: RunSetup): Promise<BenchResult
     thresholds,
     generator: health,
     unavailable: [...unavailable, ...sessionFailures(reports)],
+  };
+}
+
+/** The common start and how well this run kept to it: the latest of its threads' first sends tells. */
+function startRecord(startAt: number, readyBeforeMs: number, reports: GroupReport[]): StartRecord {
+  const late = reports.flatMap((r) => (r.firstSendLateMs !== undefined ? [r.firstSendLateMs] : []));
+  return {
+    at: new Date(startAt).toISOString(),
+    readyBeforeMs: Math.round(readyBeforeMs),
+    ...(late.length > 0 ? { latenessMs: Math.round(Math.max(...late) * 100) / 100 } : {}),
   };
 }
 

@@ -53,6 +53,8 @@ export interface GroupReport {
   outcomes: DriverOutcome[];
   unavailable: Unavailable[];
   loopLag: LoopLag;
+  /** How late the thread's first send left (ms); absent when it sent nothing. */
+  firstSendLateMs?: number;
 }
 
 /** Seconds are handed over soon after they end, so the live display lags little. */
@@ -149,7 +151,8 @@ export class SessionGroup {
     return group;
   }
 
-  private abandon(): void {
+  /** Ends every session at once, without a report (the run failed before it began). */
+  abandon(): void {
     for (const d of this.drivers) d.abandon();
     this.proberChannel?.close();
   }
@@ -186,6 +189,9 @@ export class SessionGroup {
       outcomes,
       unavailable: this.metrics.unavailableList,
       loopLag: lag.stop(),
+      ...(this.metrics.firstSendLateMs !== undefined
+        ? { firstSendLateMs: this.metrics.firstSendLateMs }
+        : {}),
     };
   }
 

@@ -77,6 +77,8 @@ export class WorkerMetrics implements DriverEvents {
   /** The bucket of the second last used: most events of a second come one after another. */
   private last: { second: number; bucket: SecondBucket } | undefined;
   private phaseCache: { start: number; end: number; metrics: PhaseMetrics } | undefined;
+  /** How late (ms) this thread's first observation left: when its share of the schedule began. */
+  firstSendLateMs: number | undefined;
 
   constructor(private readonly scenario: Scenario) {
     this.phases = scenario.phases.map(() => phaseMetrics());
@@ -134,6 +136,7 @@ export class WorkerMetrics implements DriverEvents {
     const p = this.phase(intendedT);
     this.countIn(p, 'sent');
     this.countIn(p, first ? 'first_sends' : 'retries');
+    this.firstSendLateMs ??= t - intendedT;
     if (delay) this.countIn(p, DELAY_COUNTER[delay]);
     this.bucket(t).sent++;
   }

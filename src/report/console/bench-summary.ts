@@ -5,6 +5,7 @@ import chalk from 'chalk';
 import type { BenchResults, Verdict } from '../../results/results.js';
 import type { HistogramSummary } from '../../stats/histogram.js';
 import { formatMeasured } from '../format-number.js';
+import { startText } from './start-text.js';
 
 const HISTOGRAM_ROWS: Array<[string, string]> = [
   ['ack_latency', 'ack latency (from intended send)'],
@@ -77,6 +78,10 @@ export function renderSummary(r: BenchResults, written: { json?: string; html?: 
       ` against ${r.target.address}${r.target.embedded ? ' (embedded reference server)' : ''}, ` +
       `${(r.durationMs / 1000).toFixed(1)} s, ${n('sessions')} session(s)${shard}`,
   );
+  if (r.start) {
+    const line = startText(r.start);
+    out.push(line.includes('STARTED LATE') ? chalk.yellow(line) : line);
+  }
   out.push('', ...histogramTable(r), '');
   out.push(counterLine(c));
   out.push(

@@ -1,6 +1,7 @@
 // Where and how the run happened: target, versions, machine (and the scenario for bench).
 
 import type { Results } from '../../results/results.js';
+import { startText } from '../console/start-text.js';
 import { escapeMarkup } from '../escape.js';
 
 function shardText(shard: { index: number; count: number }, merged: number | undefined): string {
@@ -45,7 +46,7 @@ export function runDetailsSection(r: Results): string {
     );
   }
   rows.push(
-    row('Started', r.startedAt),
+    row('Started', r.kind === 'bench' && r.start ? startText(r.start) : r.startedAt),
     row('Duration', `${(r.durationMs / 1000).toFixed(1)} s`),
     row('Tool', `${r.tool.name} ${r.tool.version}`),
     row('Node.js', e.node),
