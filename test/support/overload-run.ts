@@ -1,7 +1,9 @@
 // Offered load above what the server can index: several sessions sending at a fixed
 // total rate through sendReliably, one silent observer stream recording every
 // StreamStatus, and the server's RSS sampled each second. Then the load stops and
-// the observer times the way back to STATE_ACTIVE.
+// the observer times the way back to STATE_ACTIVE. With untilOverloadedMs the load
+// goes on past durationMs until the server has both said OVERLOADED and refused with
+// it, so a starved client that offers less than planned still overloads the server.
 
 import type { CheckReport } from '../../src/check/check-types.js';
 import { createChecker } from '../../src/check/checker.js';
@@ -21,6 +23,8 @@ export interface OverloadOptions {
   /** Total sends per second over all sessions. */
   rate: number;
   durationMs: number;
+  /** Keeps offering past durationMs, up to this long in all, until OVERLOADED was said and refused with. */
+  untilOverloadedMs?: number;
   memorySpaceId: string;
 }
 
@@ -43,7 +47,11 @@ export interface OverloadReport {
 export async function runOverload(o: OverloadOptions): Promise<OverloadReport> {
   const clock = runClock();
   const checker = createChecker();
-  const sink = (e: HistoryEvent) => checker.observe(e);
+  let refusedOverloaded = false;
+  const sink = (e: HistoryEvent) => {
+    if (e.type === 'ack' && e.status === 'REJECTED' && e.reason === 'OVERLOADED') refusedOverloaded = true;
+    checker.observe(e);
+  };
   let streamIds = 0;
   const clients: EngramClient[] = Array.from({ length: Math.min(o.sessions, 8) }, () =>
     makeEngramClient(o.address),
@@ -79,10 +87,14 @@ export async function runOverload(o: OverloadOptions): Promise<OverloadReport> {
     if (rss !== undefined) rssSamples.push(rss);
   }, 1000);
   const start = clock.now();
-  const stop = () => clock.now() - start >= o.durationMs;
-  const stamp = setTimeout(() => {
-    stoppedAt = clock.now();
-  }, o.durationMs);
+  const overloaded = () => refusedOverloaded && (states.OVERLOADED ?? 0) > 0;
+  const stop = () => {
+    const elapsed = clock.now() - start;
+    if (elapsed < o.durationMs) return false;
+    if (o.untilOverloadedMs !== undefined && !overloaded() && elapsed < o.untilOverloadedMs) return false;
+    stoppedAt ??= clock.now();
+    return true;
+  };
   const senders = await Promise.all(
     Array.from({ length: o.sessions }, (_, i) =>
       sendReliably({
@@ -101,7 +113,6 @@ export async function runOverload(o: OverloadOptions): Promise<OverloadReport> {
       }),
     ),
   );
-  clearTimeout(stamp);
   stoppedAt ??= clock.now();
   // Wait (bounded) for the way back to ACTIVE.
   const deadline = clock.now() + 60_000;
