@@ -1,6 +1,6 @@
 // The house rules for imports (README, "Layout"): no cycles between files or between the
 // folders of src/, and no import from a lower layer into a higher one. Layers, low to high:
-//   1 util, stats   2 history, results, check/findings.ts   3 protocol
+//   1 util, stats   2 history, results, check/findings.ts   3 protocol, netfault
 //   4 check, judge  5 server, endpoint, load, conform, k8s   6 report   7 cli
 // Within a layer the folders have an order too (e.g. load may use endpoint and server, not
 // the reverse), so that no two folders can ever import each other.
@@ -10,6 +10,7 @@ const ORDER = [
   ['history'],
   ['results'],
   ['protocol'],
+  ['netfault'],
   ['check'],
   ['judge'],
   ['server'],

@@ -24,7 +24,15 @@ async function offeredPerSecond(streams: number): Promise<number> {
   try {
     const metadata = new grpc.Metadata();
     const capabilities = await discoverCapabilities(client, server.address, metadata, 5000);
-    const ctx = new CaseContext('flood-rate', { client, metadata, capabilities, timeoutScale: 1, known: {} });
+    const ctx = new CaseContext('flood-rate', {
+      client,
+      address: server.address,
+      credentials: grpc.credentials.createInsecure(),
+      metadata,
+      capabilities,
+      timeoutScale: 1,
+      known: {},
+    });
     const { stream } = await ctx.start();
     const f = await Flood.start(ctx, { streams, main: stream });
     // Resolves once every lane has offered its share (or the time limit passed) and read every outcome.

@@ -4,6 +4,7 @@
 import type { HistoryEvent, SessionKey } from '../history/history.js';
 import type { Histogram } from '../stats/histogram.js';
 import type { CheckCounts, Finding } from './findings.js';
+import type { NetworkMeasure } from './network-windows.js';
 
 export type StreamEndEvent = Extract<HistoryEvent, { type: 'stream-end' }>;
 
@@ -21,6 +22,8 @@ export interface CheckerOptions {
    * ABORTED after a resume fenced the stream are always expected.
    */
   isExpectedEnd?: (end: StreamEndEvent) => boolean;
+  /** Called for every recovery or detection time after a network fault (see network-windows.ts). */
+  onNetworkMeasure?: (what: NetworkMeasure, ms: number, t: number) => void;
   /** Called for every staleness sample, so bench can bucket them per second. */
   onStaleness?: (ms: number, session: SessionKey, seq: bigint, t: number, source: StalenessSource) => void;
   /**

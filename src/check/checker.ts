@@ -15,6 +15,7 @@ import { SessionState, StreamState } from './checker-state.js';
 import { FindingCollector } from './finding-collector.js';
 import type { FindingExample } from './findings.js';
 import { type CheckCounts, zeroCheckCounts } from './findings.js';
+import { type DeferredEnd, NetworkWindows } from './network-windows.js';
 import type { PendingSend } from './pending-sends.js';
 import { ProbeWindow } from './probe-window.js';
 import { StalenessRecorder } from './staleness-recorder.js';
@@ -41,6 +42,9 @@ class HistoryChecker implements Checker {
   private readonly findings: FindingCollector;
   private readonly staleness: StalenessRecorder;
   private readonly probeWindow: ProbeWindow;
+  private readonly network: NetworkWindows;
+  /** UNAVAILABLE ends not (yet) explained by a network fault: judged once the history is complete. */
+  private readonly unexplainedEnds: DeferredEnd[] = [];
   private readonly counts: CheckCounts = zeroCheckCounts();
   private readonly maxPending: number;
   private readonly backlogLimit: number;
@@ -52,6 +56,7 @@ class HistoryChecker implements Checker {
     this.findings = new FindingCollector(examples);
     this.staleness = new StalenessRecorder(examples, options.onStaleness);
     this.probeWindow = new ProbeWindow(options.probeWindow ?? 100_000);
+    this.network = new NetworkWindows(options.onNetworkMeasure);
     this.maxPending = options.maxPendingPerStream ?? 100_000;
     this.backlogLimit = options.maxStalenessBacklog ?? 1_000_000;
   }
@@ -62,6 +67,7 @@ class HistoryChecker implements Checker {
     switch (e.type) {
       case 'stream-open':
         this.stream(e.stream, e.session);
+        this.network.streamOpened(e.session, e.stream, e.t);
         return;
       case 'init-sent':
         this.onInitSent(e);
@@ -89,6 +95,10 @@ class HistoryChecker implements Checker {
       case 'probe':
         this.onProbe(e);
         return;
+      case 'net-fault':
+        this.counts.networkFaults += e.phase === 'start' ? 1 : 0;
+        this.network.fault(e.session, e);
+        return;
       case 'end':
         this.onEnd();
         return;
@@ -98,6 +108,7 @@ class HistoryChecker implements Checker {
   finish(): CheckReport {
     if (this.report) return this.report;
     if (!this.ended) this.onEnd();
+    this.judgeUnexplainedEnds();
     this.judgeStaleness();
     this.counts.sessions = this.sessions.size;
     this.counts.streams = this.streams.size;
@@ -251,6 +262,7 @@ class HistoryChecker implements Checker {
       return;
     }
     st.rememberSettled(e.seq, e.t);
+    if (e.status === 'ACCEPTED') this.network.accepted(e.session, e.t);
     if (e.status === 'ACCEPTED') this.onAccepted(st, p, e);
     else this.onRejected(st, p, e);
   }
@@ -492,15 +504,17 @@ class HistoryChecker implements Checker {
     const s = st.session;
     st.markEnded();
     s.streams.delete(st);
+    const openT = this.network.openedAt(e.session, e.stream);
+    this.network.streamEnded(e.session, e.stream, e.t, e.code);
     const fencedAbort =
       e.code === GRPC_ABORTED && s.lastResumeStream !== undefined && s.lastResumeStream.ordinal > st.ordinal;
     if (e.code !== 0 && !e.byClient && !fencedAbort && !this.options.isExpectedEnd?.(e)) {
-      this.counts.streamErrors++;
-      this.findings.add('stream-error', {
-        session: s.key,
-        t: e.t,
-        note: `stream ${st.id} ended with gRPC status ${e.code}${e.details ? `: ${e.details}` : ''}`,
-      });
+      if (NetworkWindows.isNetworkCode(e.code) && openT !== undefined) {
+        // A network fault may explain it; the fault's own event can arrive a little later.
+        this.unexplainedEnds.push({ session: s.key, stream: st.id, openT, t: e.t, details: e.details });
+      } else {
+        this.streamError(s.key, st.id, e.t, e.code, e.details);
+      }
     }
     const unanswered = st.pending.drain();
     if (e.code === 0) {
@@ -516,6 +530,23 @@ class HistoryChecker implements Checker {
         s.indeterminate.set(p.seq, p);
         this.probeWindow.settled(s.key, p.episodeId, 'indeterminate');
       }
+    }
+  }
+
+  private streamError(session: SessionKey, stream: StreamId, t: number, code: number, details: string): void {
+    this.counts.streamErrors++;
+    this.findings.add('stream-error', {
+      session,
+      t,
+      note: `stream ${stream} ended with gRPC status ${code}${details ? `: ${details}` : ''}`,
+    });
+  }
+
+  /** UNAVAILABLE ends while a network fault was on the session's connection are the network's doing. */
+  private judgeUnexplainedEnds(): void {
+    for (const end of this.unexplainedEnds.splice(0)) {
+      if (this.network.explains(end)) this.counts.networkEnds++;
+      else this.streamError(end.session, end.stream, end.t, 14, end.details);
     }
   }
 

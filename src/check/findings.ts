@@ -62,6 +62,10 @@ export interface CheckCounts {
   notReceived: number;
   resumes: number;
   streamErrors: number;
+  /** Network faults that started on a session's connection (bench's fault proxy). */
+  networkFaults: number;
+  /** Streams ended UNAVAILABLE while a network fault was on their connection: the network's doing. */
+  networkEnds: number;
   statusByState: Record<string, number>;
   probes: number;
   probesFound: number;
@@ -92,6 +96,8 @@ export function zeroCheckCounts(): CheckCounts {
     notReceived: 0,
     resumes: 0,
     streamErrors: 0,
+    networkFaults: 0,
+    networkEnds: 0,
     statusByState: {},
     probes: 0,
     probesFound: 0,

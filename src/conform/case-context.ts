@@ -10,6 +10,7 @@ import type { InitOptions } from '../protocol/recorded-stream.js';
 import { type RunClock, runClock } from '../protocol/run-clock.js';
 import type { EngramClient } from '../protocol/service-definition.js';
 import { CaseEpisodes } from './case-episodes.js';
+import { CaseNetwork } from './case-network.js';
 import { CaseStop } from './case-stop.js';
 import { CaseStream, describeInit } from './case-stream.js';
 import { statusCodeName } from './describe-event.js';
@@ -24,6 +25,9 @@ export const ANSWER_TIMEOUT_MS = 2000;
 
 export interface CaseEnvironment {
   client: EngramClient;
+  /** host:port of the target and how to dial it: cases that put a fault proxy in between dial it themselves. */
+  address: string;
+  credentials: grpc.ChannelCredentials;
   metadata: grpc.Metadata;
   /** What the target said in its init ack when the run started. */
   capabilities: StreamCapabilities;
@@ -55,6 +59,7 @@ export class CaseContext implements StreamHost {
   readonly dim: number;
   private readonly streams: CaseStream[] = [];
   private readonly recorder: RecallRecorder;
+  private readonly networks: CaseNetwork[] = [];
   private spaces = 0;
 
   constructor(
@@ -94,11 +99,18 @@ export class CaseContext implements StreamHost {
     return this.scaled(ANSWER_TIMEOUT_MS);
   }
 
-  /** A new ObserveStream call for the logical session `session` (resumes reuse the key). */
-  open(session: SessionKey = 'a'): CaseStream {
-    const s = new CaseStream(this, this.streams.length + 1, session);
+  /** A new ObserveStream call for the logical session `session` (resumes reuse the key); `client` defaults to the direct one. */
+  open(session: SessionKey = 'a', client: EngramClient = this.env.client): CaseStream {
+    const s = new CaseStream(this, this.streams.length + 1, session, client);
     this.streams.push(s);
     return s;
+  }
+
+  /** A fault proxy between this case and the target, and a client that dials through it. */
+  async network(): Promise<CaseNetwork> {
+    const n = await CaseNetwork.start(this);
+    this.networks.push(n);
+    return n;
   }
 
   /** Opens a stream and inits it; the case fails unless the server answers with an init ack. */
@@ -165,5 +177,6 @@ export class CaseContext implements StreamHost {
     const open = this.streams.filter((s) => !s.isEnded);
     for (const s of open) s.cut();
     await Promise.all(open.map((s) => s.awaitEnd(this.answerMs)));
+    await Promise.all(this.networks.map((n) => n.close()));
   }
 }

@@ -9,6 +9,7 @@ import {
   RecordedStream,
   type SendOptions,
 } from '../protocol/recorded-stream.js';
+import type { EngramClient } from '../protocol/service-definition.js';
 import { describeEvent, statusCodeName } from './describe-event.js';
 import { type AckEvent, type EndEvent, isEnd, isOutcomeAck, type StatusEvent } from './event-kinds.js';
 import type { StreamHost } from './stream-host.js';
@@ -51,10 +52,11 @@ export class CaseStream {
     private readonly ctx: StreamHost,
     readonly id: number,
     readonly session: SessionKey,
+    client: EngramClient,
   ) {
     const log = ctx.log;
     this.outcomeCursor = log.events.length;
-    this.rs = RecordedStream.open(ctx.env.client, {
+    this.rs = RecordedStream.open(client, {
       stream: id,
       session,
       sink: log.sink,

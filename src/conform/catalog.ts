@@ -6,6 +6,7 @@ import { ACK_CASES } from './cases/ack-cases.js';
 import { CLOSE_CASES } from './cases/close-cases.js';
 import { FLOW_CASES } from './cases/flow-cases.js';
 import { INDEX_CASES } from './cases/index-cases.js';
+import { NETWORK_CASES } from './cases/network-cases.js';
 import { RECALL_CASES } from './cases/recall-cases.js';
 import { RESUME_CASES } from './cases/resume-cases.js';
 import { SEQUENCE_CASES } from './cases/sequence-cases.js';
@@ -19,6 +20,7 @@ export const CATALOG: readonly ConformCase[] = [
   ...VALIDATION_CASES,
   ...CLOSE_CASES,
   ...RESUME_CASES,
+  ...NETWORK_CASES,
   ...INDEX_CASES,
   ...RECALL_CASES,
   ...FLOW_CASES,

@@ -58,6 +58,8 @@ export function describeEvent(e: HistoryEvent): string {
       return e.found
         ? `recall seq=${e.seq} id=${e.episodeId}: found (${e.occurrences}x) after ${e.polls} poll(s) every ${e.pollIntervalMs} ms`
         : `recall seq=${e.seq} id=${e.episodeId}: not found in ${e.polls} poll(s) every ${e.pollIntervalMs} ms`;
+    case 'net-fault':
+      return `network ${e.fault} ${e.phase === 'start' ? `on (${e.connections} connection(s))` : 'off'}`;
     case 'end':
       return 'end of history';
   }

@@ -98,12 +98,15 @@ function judge(
   findings: Finding[],
   ctx: CaseContext,
 ): { outcome: CaseOutcome; expected?: string; actual?: string; reason?: string } {
-  // A transport failure the case did not provoke means the connection, not the server's logic, broke.
+  // A transport failure the case did not provoke means the connection, not the server's logic,
+  // broke. Once the case put a network fault on a connection, the breaks are its own doing.
+  const faultAt = ctx.log.events.find((e) => e.type === 'net-fault')?.t ?? Number.POSITIVE_INFINITY;
   const broken = ctx.log.events.find(
     (e) =>
       e.type === 'stream-end' &&
       !e.byClient &&
       e.code === Grpc.UNAVAILABLE &&
+      e.t < faultAt &&
       !(c.provokes ?? []).includes(e.code),
   );
   if ('error' in settled) return { outcome: 'ERROR', reason: settled.error };

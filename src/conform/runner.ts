@@ -85,6 +85,8 @@ export async function runConformance(o: ConformOptions = {}): Promise<ConformRes
     const maxElements = o.maxElements ?? (server ? EMBEDDED_MAX_ELEMENTS : undefined);
     const env: CaseEnvironment = {
       client,
+      address,
+      credentials: o.connection?.credentials ?? grpc.credentials.createInsecure(),
       metadata,
       capabilities,
       timeoutScale,

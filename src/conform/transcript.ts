@@ -18,7 +18,11 @@ const OUTGOING = new Set<HistoryEvent['type']>([
 
 function entryOf(e: HistoryEvent): TranscriptEntry | undefined {
   if (e.type === 'end') return undefined;
-  const dir: TranscriptEntry['dir'] = OUTGOING.has(e.type) ? 'out' : e.type === 'probe' ? 'note' : 'in';
+  const dir: TranscriptEntry['dir'] = OUTGOING.has(e.type)
+    ? 'out'
+    : e.type === 'probe' || e.type === 'net-fault'
+      ? 'note'
+      : 'in';
   const entry: TranscriptEntry = { t: e.t, dir, text: describeEvent(e) };
   if ('stream' in e) entry.stream = e.stream;
   return entry;

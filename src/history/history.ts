@@ -153,6 +153,22 @@ export type HistoryEvent =
       occurrences: number;
     }
   | {
+      /**
+       * A fault on the network between this session and the target went on or off (bench's
+       * fault proxy, on the same clock). A reset starts and ends at once.
+       */
+      t: number;
+      type: 'net-fault';
+      session: SessionKey;
+      /** The fault's kind, e.g. 'blackhole'. */
+      fault: string;
+      /** Names the fault within the run (its index in the scenario). */
+      id: number;
+      phase: 'start' | 'end';
+      /** Connections of the session it took hold of or reset when it started. */
+      connections: number;
+    }
+  | {
       /** Closes the history: no more events will come. Outcomes still missing now are final. */
       t: number;
       type: 'end';

@@ -43,6 +43,7 @@ const base = {
     address: z.string(),
     embedded: z.boolean(),
     tls: z.boolean(),
+    network: z.string().optional(),
     capabilities: z.record(z.string(), z.union([z.number(), z.boolean()])).optional(),
   }),
   environment: z.looseObject({
@@ -79,6 +80,9 @@ const checkCounts = z.looseObject({
   notReceived: z.number(),
   resumes: z.number(),
   streamErrors: z.number(),
+  // Results written before network faults existed have neither.
+  networkFaults: z.number().default(0),
+  networkEnds: z.number().default(0),
   statusByState: counts,
   probes: z.number(),
   probesFound: z.number(),

@@ -20,6 +20,8 @@ export interface TargetInfo {
   /** True when the tool started its embedded reference server. */
   embedded: boolean;
   tls: boolean;
+  /** How the network between tool and target was shaped, when it was (bench's fault proxy). */
+  network?: string;
   /** What the server said about itself (init capabilities), when it said anything. */
   capabilities?: Record<string, number | boolean>;
 }

@@ -127,6 +127,8 @@ describe('case outcomes', () => {
     const client = makeEngramClient(server.address);
     const env = {
       client,
+      address: server.address,
+      credentials: grpc.credentials.createInsecure(),
       metadata: new grpc.Metadata(),
       capabilities: noCapabilities(),
       timeoutScale: 1,

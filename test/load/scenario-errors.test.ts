@@ -82,7 +82,7 @@ describe('scenario errors name file, line, column, key path, the problem and the
     [
       'a fault kind that does not exist',
       scenarioText([ok], 'faults:\n  - { at: 1s, kind: crash }'),
-      "bad.yaml:7:21: faults[0].kind: a fault needs 'kind: disconnect', 'kind: gap', 'kind: duplicate' or 'kind: hold'; got 'crash'",
+      "bad.yaml:7:21: faults[0].kind: a fault needs 'kind:' disconnect, gap, duplicate, hold, latency, bandwidth, reset, blackhole, slow-close or stall-reads; got 'crash'",
     ],
     [
       'a fault without a time or count',

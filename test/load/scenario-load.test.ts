@@ -11,7 +11,17 @@ const shipped = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml'));
 describe('shipped scenarios', () => {
   it('include every scenario the issue asks for', () => {
     expect(shipped.map((f) => basename(f, '.yaml')).sort()).toEqual(
-      ['burst', 'disconnect-resume', 'gaps-duplicates', 'overload', 'ramp', 'smoke', 'soak', 'steady'].sort(),
+      [
+        'burst',
+        'chaos',
+        'disconnect-resume',
+        'gaps-duplicates',
+        'overload',
+        'ramp',
+        'smoke',
+        'soak',
+        'steady',
+      ].sort(),
     );
   });
 

@@ -6,13 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChecker } from '../../src/check/checker.js';
 import { type EmbeddedServer, startEmbeddedServer } from '../../src/endpoint/embedded-server.js';
 import type { HistoryEvent } from '../../src/history/history.js';
+import { startFaultProxy } from '../../src/netfault/fault-proxy.js';
 import { RecordedStream } from '../../src/protocol/recorded-stream.js';
 import { runClock } from '../../src/protocol/run-clock.js';
 import { type EngramClient, makeEngramClient } from '../../src/protocol/service-definition.js';
+import { seededRandom } from '../../src/util/seeded-random.js';
 import { sendReliably } from '../support/reliable-sender.js';
 import { spawnChildClient } from './child-client.js';
 import { checkExactlyOnce } from './exactly-once.js';
-import { startResetProxy } from './reset-proxy.js';
 
 const DIM = 16;
 let server: EmbeddedServer;
@@ -51,11 +52,25 @@ describe('client faults', () => {
   }, 120_000);
 
   it('[RES-5][RES-6][SES-9] connections reset at random by a TCP proxy: nothing lost, nothing twice', async () => {
-    const proxy = await startResetProxy({
-      target: server.address,
-      randomResets: { minMs: 100, maxMs: 400, seed: 42 },
-    });
-    let channel = makeEngramClient(proxy.address);
+    const proxy = await startFaultProxy({ target: server.address });
+    // Every live connection reset at seeded random intervals of 100 to 400 ms.
+    const random = seededRandom(42);
+    let resets = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const resetLater = () => {
+      timer = setTimeout(
+        () => {
+          resets += proxy.start(
+            { kind: 'reset', midFrame: false, direction: 'up' },
+            { seed: 42 },
+          ).connections;
+          resetLater();
+        },
+        100 + random() * 300,
+      );
+    };
+    resetLater();
+    let channel = makeEngramClient(proxy.address());
     const checker = createChecker();
     let streams = 0;
     const total = 1500;
@@ -64,7 +79,7 @@ describe('client faults', () => {
       client: () => {
         if (streams > 0) {
           channel.close();
-          channel = makeEngramClient(proxy.address);
+          channel = makeEngramClient(proxy.address());
         }
         return channel;
       },
@@ -78,14 +93,14 @@ describe('client faults', () => {
       clock: runClock(),
       streamId: () => streams++,
     });
-    proxy.stopRandomResets();
+    clearTimeout(timer);
     channel.close();
     await proxy.close();
     const report = checker.finish();
     expect(result.accepted).toBe(BigInt(total));
     // The drain close that ended OK carried the final INDEXED mark over everything.
     expect(result.indexed).toBe(BigInt(total));
-    expect(proxy.resets).toBeGreaterThan(1);
+    expect(resets).toBeGreaterThan(1);
     expect(result.resumes).toBeGreaterThan(1);
     expect(report.counts.silentDrops).toBe(0);
     expect(report.findings.filter((f) => f.severity === 'fail' && f.kind !== 'stream-error')).toEqual([]);
@@ -100,8 +115,8 @@ describe('dead peers', () => {
     const s2 = await startEmbeddedServer({
       args: ['--dim', String(DIM), '--index-workers', '1', '--session-idle-timeout', '1s', ...keepaliveArgs],
     });
-    const proxy = await startResetProxy({ target: s2.address });
-    const viaProxy = makeEngramClient(proxy.address);
+    const proxy = await startFaultProxy({ target: s2.address });
+    const viaProxy = makeEngramClient(proxy.address());
     const s = RecordedStream.open(viaProxy, {
       stream: 1,
       session: 'peer',
@@ -110,7 +125,7 @@ describe('dead peers', () => {
     });
     s.init({ memorySpaceId: 'dead-peer', sessionId: 'silent' });
     await s.initAck(10_000);
-    proxy.setBlackHole(true);
+    proxy.start({ kind: 'blackhole', direction: 'both' }, { seed: 1 });
     // Keepalive (500 ms + 500 ms) notices, the session detaches, the 1 s idle timeout expires it.
     await new Promise((r) => setTimeout(r, 5000));
     const client = makeEngramClient(s2.address);

@@ -11,6 +11,8 @@ export const DURATION_METRICS = {
   ack_latency_actual: 'ack time from the actual send time',
   staleness: 'ACCEPTED ack to the first INDEXED ack covering it',
   staleness_probe: 'ACCEPTED ack to the first recall probe that finds the observation',
+  recovery_time: 'end of a network fault to the first ACCEPTED ack after it, per affected session',
+  detection_time: 'start of a black hole or stalled reads to the end of a connection it silenced (keepalive)',
 } as const;
 
 export const DURATION_STATS = ['min', 'mean', 'p50', 'p90', 'p99', 'p999', 'p9999', 'max'] as const;

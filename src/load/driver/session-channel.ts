@@ -15,13 +15,15 @@ export class SessionChannel {
   constructor(
     private readonly target: string,
     private readonly connection?: Connection,
+    /** Added to the channel's options (keepalive, the name a proxied TLS target is checked against). */
+    private readonly options: grpc.ChannelOptions = {},
   ) {
     this.current = this.dial();
   }
 
   private dial(): EngramClient {
     const credentials = this.connection?.credentials ?? grpc.credentials.createInsecure();
-    return makeEngramClient(this.target, credentials, CHANNEL_OPTIONS);
+    return makeEngramClient(this.target, credentials, { ...CHANNEL_OPTIONS, ...this.options });
   }
 
   /** Metadata for a call (--header, --token-file): a fresh copy each time. */

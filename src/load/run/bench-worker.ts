@@ -21,6 +21,8 @@ port.on('message', (m: HostMessage) => {
     );
   } else if (m.type === 'stop') {
     group?.stop();
+  } else if (m.type === 'net-fault') {
+    group?.netFault(m.note);
   } else if (group) {
     group.run(m.epochOrigin).then(
       (report) => {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { TargetError } from '../driver/session-driver.js';
 import type { HostMessage, WorkerMessage } from './group-messages.js';
-import { type GroupReport, type GroupSpec, SessionGroup } from './session-group.js';
+import { type GroupReport, type GroupSpec, type NetworkFaultNote, SessionGroup } from './session-group.js';
 import type { SecondSnapshot } from './worker-metrics.js';
 
 export interface GroupHost {
@@ -17,6 +17,8 @@ export interface GroupHost {
   readonly ready: Promise<void>;
   run(epochOrigin: number): Promise<GroupReport>;
   stop(): void;
+  /** A network fault went on or off: into the histories of the group's sessions. */
+  netFault(note: NetworkFaultNote): void;
   /** Ends the worker without a report (after a failure elsewhere). */
   dispose(): Promise<void>;
 }
@@ -75,6 +77,7 @@ export function hostInWorker(onSeconds: OnSeconds): GroupHost {
       return report.promise;
     },
     stop: () => post({ type: 'stop' }),
+    netFault: (note) => post({ type: 'net-fault', note }),
     dispose: async () => {
       disposed = true;
       await worker.terminate();
@@ -101,6 +104,12 @@ export function hostInProcess(onSeconds: OnSeconds): GroupHost {
       stopRequested = true;
       void opened.promise.then(
         (g) => g.stop(),
+        () => {},
+      );
+    },
+    netFault(note) {
+      void opened.promise.then(
+        (g) => g.netFault(note),
         () => {},
       );
     },

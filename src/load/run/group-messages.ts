@@ -1,5 +1,5 @@
 // Messages between the main thread and a bench worker thread.
-import type { GroupReport, GroupSpec } from './session-group.js';
+import type { GroupReport, GroupSpec, NetworkFaultNote } from './session-group.js';
 import type { SecondSnapshot } from './worker-metrics.js';
 
 export type WorkerMessage =
@@ -12,4 +12,5 @@ export type WorkerMessage =
 export type HostMessage =
   | { type: 'open'; spec: GroupSpec }
   | { type: 'start'; epochOrigin: number }
-  | { type: 'stop' };
+  | { type: 'stop' }
+  | { type: 'net-fault'; note: NetworkFaultNote };

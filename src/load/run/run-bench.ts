@@ -26,13 +26,14 @@ import { sumCounters } from '../../util/sum-counters.js';
 import { UserError } from '../../util/user-error.js';
 import { TOOL_VERSION } from '../../util/version.js';
 import { TargetError } from '../driver/session-driver.js';
-import type { Phase, Scenario } from '../scenario/scenario.js';
+import { isNetworkFault, type Phase, type Scenario } from '../scenario/scenario.js';
 import { phaseArrivalCounts } from '../schedule/arrivals.js';
 import { resolveFaults } from '../schedule/faults.js';
 import { phaseAt } from '../schedule/phases.js';
 import { type Shard, shardSessions, WHOLE_RUN } from '../schedule/shard.js';
 import { assessHealth, LATE_BUDGET_MS } from './generator-health.js';
 import { type GroupHost, hostInProcess, hostInWorker } from './group-host.js';
+import { NetworkChaos, PROXY_NOTE } from './network-chaos.js';
 import { CpuMonitor } from './self-monitor.js';
 import { type LiveTotals, SeriesAccumulator } from './series-accumulator.js';
 import type { DriverTimings, GroupReport } from './session-group.js';
@@ -96,6 +97,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     workers === 0 ? hostInProcess((s) => series.add(s)) : hostInWorker((s) => series.add(s)),
   );
   let embedded: EmbeddedServer | undefined;
+  let chaos: NetworkChaos | undefined;
   try {
     const given = o.target ?? scenario.target.address;
     if (!given && o.connection && usesTls(o.connection)) {
@@ -111,20 +113,24 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     const address = given ?? (embedded as EmbeddedServer).address;
     o.onTarget?.(address, embedded !== undefined);
     const timings = { ...DEFAULT_TIMINGS, ...o.timings };
+    chaos = await NetworkChaos.start(scenario, sessions, address);
     hosts.forEach((h, g) => {
+      const mine = sessions.filter((_, i) => i % hosts.length === g);
       h.open({
         scenario,
         target: address,
+        ...(chaos ? { dialVia: chaos.dialVia(mine) } : {}),
         ...(o.connection ? { connection: o.connection } : {}),
-        sessions: sessions.filter((_, i) => i % hosts.length === g),
+        sessions: mine,
         timings,
       });
     });
-    return await runAgainst(o, { address, embedded: embedded !== undefined, shard, hosts, series });
+    return await runAgainst(o, { address, embedded: embedded !== undefined, shard, hosts, series, chaos });
   } catch (err) {
     await Promise.all(hosts.map((h) => h.dispose()));
     throw err;
   } finally {
+    await chaos?.stop();
     await embedded?.stop();
   }
 }
@@ -135,11 +141,12 @@ interface RunSetup {
   shard: Shard;
   hosts: GroupHost[];
   series: SeriesAccumulator;
+  chaos: NetworkChaos | undefined;
 }
 
 async function runAgainst(o: BenchOptions, setup: RunSetup): Promise<BenchResults> {
   const { scenario } = o;
-  const { address, embedded, shard, hosts, series } = setup;
+  const { address, embedded, shard, hosts, series, chaos } = setup;
   try {
     await Promise.all(hosts.map((h) => h.ready));
   } catch (err) {
@@ -156,11 +163,17 @@ async function runAgainst(o: BenchOptions, setup: RunSetup): Promise<BenchResult
   const startedAt = new Date(epochOrigin).toISOString();
   o.onStart?.(epochOrigin);
   const cpu = new CpuMonitor();
+  chaos?.play(epochOrigin, (note) => {
+    for (const h of hosts) h.netFault(note);
+  });
+  // Network faults are marked when the proxy acted on them (chaos.markers).
   const markers: Marker[] = [
     ...scenario.phases.map((p): Marker => ({ t: p.startMs, kind: 'phase', label: p.name })),
-    ...resolveFaults(scenario).map(
-      (f): Marker => ({ t: f.atMs, kind: 'fault', label: `${f.kind} (${f.sessions.length} session(s))` }),
-    ),
+    ...resolveFaults(scenario)
+      .filter((f) => !isNetworkFault(f))
+      .map(
+        (f): Marker => ({ t: f.atMs, kind: 'fault', label: `${f.kind} (${f.sessions.length} session(s))` }),
+      ),
   ];
   let abortedBy: string | undefined;
   let interrupted = false;
@@ -194,6 +207,7 @@ async function runAgainst(o: BenchOptions, setup: RunSetup): Promise<BenchResult
   const durationMs = epochNow() - epochOrigin;
   const offered = phaseArrivalCounts(scenario);
   const cpuPercent = cpu.percent();
+  if (chaos) markers.push(...chaos.markers);
 
   const check = mergeCheckReports(reports.map((r) => r.check));
   const phases = scenario.phases.map((phase, i) =>
@@ -240,6 +254,7 @@ async function runAgainst(o: BenchOptions, setup: RunSetup): Promise<BenchResult
       address,
       embedded,
       tls: o.connection ? usesTls(o.connection) : false,
+      ...(chaos ? { network: PROXY_NOTE } : {}),
       ...(capabilities ? { capabilities: { ...capabilities } as Record<string, number | boolean> } : {}),
     },
     environment: describeEnvironment(),

@@ -2,6 +2,7 @@
 // their drivers, one recall prober, the live checker fold (one checker per session)
 // and the metrics. The history is never kept: every event goes straight into the
 // checker of its session.
+import type { ChannelOptions } from '@grpc/grpc-js';
 import type { Checker } from '../../check/check-types.js';
 import { createChecker } from '../../check/checker.js';
 import { type ConnectionFlags, connectionFromFlags } from '../../endpoint/connection-options.js';
@@ -17,7 +18,7 @@ import type { SessionFault } from '../driver/fault-injector.js';
 import { RecallProber } from '../driver/recall-prober.js';
 import { SessionChannel } from '../driver/session-channel.js';
 import { type DriverOutcome, SessionDriver } from '../driver/session-driver.js';
-import type { Scenario } from '../scenario/scenario.js';
+import { isNetworkFault, type Scenario } from '../scenario/scenario.js';
 import { createArrivals } from '../schedule/arrivals.js';
 import { resolveFaults } from '../schedule/faults.js';
 import { type LoopLag, LoopLagMonitor } from './self-monitor.js';
@@ -34,6 +35,8 @@ export interface DriverTimings {
 export interface GroupSpec {
   scenario: Scenario;
   target: string;
+  /** Per session (parallel to `sessions`), the address it dials instead of `target`: its route through the fault proxy. */
+  dialVia?: string[];
   /** --tls, --tls-ca, --header, --token-file ... as plain data (it crosses to worker threads). */
   connection?: ConnectionFlags;
   /** Global indices of the sessions this group runs. */
@@ -57,6 +60,32 @@ export interface GroupReport {
   firstSendLateMs?: number;
 }
 
+/** A network fault going on or off, as the main thread tells the groups (times on the run clock). */
+export interface NetworkFaultNote {
+  t: number;
+  fault: string;
+  id: number;
+  phase: 'start' | 'end';
+  /** Global indices of the sessions it affects. */
+  sessions: number[];
+  /** Connections of each session it took hold of or reset, by global index. */
+  connections: Record<number, number>;
+}
+
+/** Channel options from the scenario: keepalive, and the TLS name when dialled through the proxy. */
+function dialOptions(spec: GroupSpec): ChannelOptions {
+  const k = spec.scenario.keepalive;
+  return {
+    ...(k ? { 'grpc.keepalive_time_ms': k.timeMs, 'grpc.keepalive_timeout_ms': k.timeoutMs } : {}),
+    ...(spec.dialVia
+      ? {
+          'grpc.ssl_target_name_override': spec.target.slice(0, spec.target.lastIndexOf(':')),
+          'grpc.default_authority': spec.target,
+        }
+      : {}),
+  };
+}
+
 /** Seconds are handed over soon after they end, so the live display lags little. */
 const SERIES_FLUSH_MS = 250;
 
@@ -67,6 +96,8 @@ function sessionKey(index: number): SessionKey {
 
 export class SessionGroup {
   private stopRequested = false;
+  /** The histories are closed: a late note about a network fault has nowhere to go. */
+  private historiesClosed = false;
 
   private constructor(
     private readonly clock: StartClock,
@@ -87,6 +118,7 @@ export class SessionGroup {
         sessionKey(index),
         createChecker({
           onStaleness: (ms, _session, _seq, t, source) => metrics.staleness(ms, t, source),
+          onNetworkMeasure: (what, ms, t) => metrics.network(what, ms, t),
           // Without probes there is nothing to match sends to by episode: skip remembering them.
           ...(scenario.probes.share === 0 ? { probeWindow: 0 } : {}),
         }),
@@ -110,9 +142,11 @@ export class SessionGroup {
           proberChannel.metadata(),
         )
       : undefined;
-    const faults = resolveFaults(scenario);
+    // Network faults are the proxy's business; the drivers inject the others.
+    const faults = resolveFaults(scenario).filter((f) => !isNetworkFault(f));
+    const channelOptions = dialOptions(spec);
     let streamId = 0;
-    const drivers = spec.sessions.map((index) => {
+    const drivers = spec.sessions.map((index, i) => {
       const sessionFaults: SessionFault[] = faults
         .filter((f) => f.sessions.includes(index))
         .map((f) => ({ atMs: f.atMs, fault: f }));
@@ -129,7 +163,7 @@ export class SessionGroup {
           ...timings,
         },
         {
-          channel: new SessionChannel(spec.target, connection),
+          channel: new SessionChannel(spec.dialVia?.[i] ?? spec.target, connection, channelOptions),
           sink: clock.sink,
           clock,
           pool,
@@ -170,6 +204,7 @@ export class SessionGroup {
     this.proberChannel?.close();
     clearInterval(flush);
     const end = this.clock.now();
+    this.historiesClosed = true;
     const check = mergeCheckReports(
       [...this.checkers.values()].map((c) => {
         c.observe({ t: end, type: 'end' });
@@ -193,6 +228,22 @@ export class SessionGroup {
         ? { firstSendLateMs: this.metrics.firstSendLateMs }
         : {}),
     };
+  }
+
+  /** A network fault went on or off on some of this group's sessions: into their histories. */
+  netFault(e: NetworkFaultNote): void {
+    if (this.historiesClosed) return;
+    for (const index of e.sessions) {
+      this.checkers.get(sessionKey(index))?.observe({
+        t: e.t,
+        type: 'net-fault',
+        session: sessionKey(index),
+        fault: e.fault,
+        id: e.id,
+        phase: e.phase,
+        connections: e.connections[index] ?? 0,
+      });
+    }
   }
 
   /** Stops the schedule (an abort): what is in flight still gets its outcome. */

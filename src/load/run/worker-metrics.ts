@@ -4,6 +4,7 @@
 
 import * as hdr from 'hdr-histogram-js';
 import type { StalenessSource } from '../../check/check-types.js';
+import type { NetworkMeasure } from '../../check/network-windows.js';
 import type { Unavailable } from '../../results/results.js';
 import type { RunHistogram } from '../../results/run-histograms.js';
 import { worseState } from '../../results/server-state.js';
@@ -52,6 +53,8 @@ function phaseMetrics(): PhaseMetrics {
       ack_latency_actual: newHistogram(),
       staleness: newHistogram(),
       staleness_probe: newHistogram(),
+      recovery_time: newHistogram(),
+      detection_time: newHistogram(),
     },
     counters: {},
   };
@@ -185,6 +188,12 @@ export class WorkerMetrics implements DriverEvents {
     b.indexed++;
     b.staleness ??= newHistogram();
     recordMs(b.staleness, ms);
+  }
+
+  /** Feeds the checker's times after network faults into the histograms of the phase they ended in. */
+  network(what: NetworkMeasure, ms: number, t: number): void {
+    const p = this.phase(t);
+    recordMs(what === 'recovery' ? p.histograms.recovery_time : p.histograms.detection_time, ms);
   }
 
   /**

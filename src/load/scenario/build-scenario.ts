@@ -5,7 +5,7 @@ import { resolveMetric } from '../../judge/thresholds/metrics.js';
 import { parseThresholdExpression } from '../../judge/thresholds/parse-threshold.js';
 import type { Threshold } from '../../judge/thresholds/threshold.js';
 import { totalArrivals } from '../schedule/arrivals.js';
-import type { FaultEvent, Phase, PhaseShape, Scenario } from './scenario.js';
+import type { FaultEvent, NetworkFaultBody, Phase, PhaseShape, Scenario } from './scenario.js';
 import type { RawScenario } from './schema.js';
 import type { KeyPath } from './yaml-location.js';
 
@@ -54,6 +54,7 @@ export function buildScenario(
     phases,
     totalMs: phases.reduce((sum, p) => sum + p.durationMs, 0),
     faults: [],
+    ...(raw.keepalive ? { keepalive: { timeMs: raw.keepalive.time, timeoutMs: raw.keepalive.timeout } } : {}),
     probes: {
       share: raw.probes.share,
       pollIntervalMs: raw.probes.pollInterval,
@@ -197,6 +198,72 @@ function buildFault(f: RawFault, index: number, scenario: Scenario, issues: Buil
       return { ...trigger, kind: 'duplicate', count: f.count };
     case 'hold':
       return { ...trigger, kind: 'hold', holdMs: f.for };
+    default:
+      return { ...trigger, ...networkFault(f, index, scenario, issues) };
+  }
+}
+
+type RawNetworkFault = Exclude<RawFault, { kind: 'disconnect' | 'gap' | 'duplicate' | 'hold' }>;
+
+/** Resets closer together than this would only measure reconnecting. */
+const MIN_RESET_EVERY_MS = 100;
+
+/** Seeds of network faults default apart from the scenario's other seeds. */
+const NETWORK_SEED_OFFSET = 1000;
+
+function networkFault(
+  f: RawNetworkFault,
+  index: number,
+  scenario: Scenario,
+  issues: BuildIssue[],
+): NetworkFaultBody {
+  const common = {
+    kind: f.kind,
+    seed: f.seed ?? scenario.seed + NETWORK_SEED_OFFSET + index,
+    ...(f.duration !== undefined ? { durationMs: f.duration } : {}),
+  };
+  switch (f.kind) {
+    case 'latency':
+      return {
+        ...common,
+        network: {
+          kind: 'latency',
+          delayMs: f.delay,
+          jitterMs: f.jitter,
+          distribution: f.distribution,
+          direction: f.direction,
+        },
+      };
+    case 'bandwidth':
+      return {
+        ...common,
+        network: { kind: 'bandwidth', bytesPerSecond: f.bytesPerSecond, direction: f.direction },
+      };
+    case 'reset':
+      if (f.every !== undefined && f.every < MIN_RESET_EVERY_MS) {
+        issues.push({
+          path: ['faults', index, 'every'],
+          message: `resets at most every ${MIN_RESET_EVERY_MS}ms: a connection needs time to come back between them; write e.g. 'every: 1s'`,
+        });
+      }
+      if (f.duration !== undefined && f.every === undefined) {
+        issues.push({
+          path: ['faults', index, 'duration'],
+          message:
+            "a single reset has no duration; add 'every: 5s' to repeat it while the duration lasts, or remove 'duration'",
+        });
+      }
+      return {
+        ...common,
+        ...(f.every !== undefined ? { everyMs: f.every } : { durationMs: 0 }),
+        network: { kind: 'reset', midFrame: f.midFrame, direction: f.direction },
+      };
+    case 'blackhole':
+      return { ...common, network: { kind: 'blackhole', direction: f.direction } };
+    case 'slow-close':
+      return { ...common, network: { kind: 'slow-close', delayMs: f.delay } };
+    case 'stall-reads':
+      return { ...common, network: { kind: 'stall-reads' } };
   }
 }
 

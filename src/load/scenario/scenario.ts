@@ -2,6 +2,7 @@
 // Every duration is in milliseconds, every rate in observations per second across all
 // sessions of the run (all shards together).
 import type { Threshold } from '../../judge/thresholds/threshold.js';
+import type { NetworkFault, NetworkFaultKind } from '../../netfault/network-fault.js';
 
 export interface TargetDefaults {
   /** host:port to benchmark; absent means the embedded reference server. */
@@ -42,7 +43,7 @@ export interface Phase {
   shape: PhaseShape;
 }
 
-export type FaultKind = 'disconnect' | 'gap' | 'duplicate' | 'hold';
+export type FaultKind = 'disconnect' | 'gap' | 'duplicate' | 'hold' | NetworkFaultKind;
 
 /**
  * When a fault happens: at a time (`atMs`, ms from run start) or after a number of
@@ -73,7 +74,34 @@ export type FaultEvent = FaultTrigger &
     | { kind: 'duplicate'; count: number }
     /** Affected sessions hold their sends for `holdMs`, then send everything due at once (a burst). */
     | { kind: 'hold'; holdMs: number }
+    | NetworkFaultBody
   );
+
+/**
+ * A fault on the wire between the affected sessions and the target, put there by the proxy
+ * bench dials through. On for `durationMs` (a reset happens once, or every `everyMs` while
+ * the duration lasts); its random choices come from `seed`.
+ */
+export interface NetworkFaultBody {
+  kind: NetworkFaultKind;
+  network: NetworkFault;
+  /** Absent: until the end of the phases. */
+  durationMs?: number;
+  everyMs?: number;
+  seed: number;
+}
+
+export type NetworkFaultEvent = Extract<FaultEvent, { network: NetworkFault }>;
+
+export function isNetworkFault(f: FaultEvent): f is NetworkFaultEvent {
+  return 'network' in f;
+}
+
+/** gRPC keepalive on bench's connections: a silent connection is given up after time + timeout. */
+export interface Keepalive {
+  timeMs: number;
+  timeoutMs: number;
+}
 
 export interface ProbeSettings {
   /** Share of observations probed by recall for visibility, 0..1 (0: no probes). */
@@ -107,6 +135,8 @@ export interface Scenario {
   /** Sum of phase durations. */
   totalMs: number;
   faults: FaultEvent[];
+  /** Absent: no keepalive pings (gRPC's default). */
+  keepalive?: Keepalive;
   probes: ProbeSettings;
   thresholds: Threshold[];
   close: { drain: boolean };

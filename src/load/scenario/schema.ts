@@ -64,6 +64,11 @@ const faultCommon = {
   share: z.number().positive().max(1).default(1),
 };
 
+/** Network faults act between bench and the target (a proxy bench runs); most last a while. */
+const networkCommon = { ...faultCommon, duration: duration.optional(), seed: seed.optional() };
+const direction = z.enum(['up', 'down', 'both']).default('both');
+const zeroOrDuration = z.union([z.literal('0'), duration]).transform((v) => (v === '0' ? 0 : v));
+
 const fault = z.discriminatedUnion(
   'kind',
   [
@@ -76,8 +81,35 @@ const fault = z.discriminatedUnion(
     strict({ ...faultCommon, kind: z.literal('gap'), count: z.int().positive().default(1) }),
     strict({ ...faultCommon, kind: z.literal('duplicate'), count: z.int().positive().default(1) }),
     strict({ ...faultCommon, kind: z.literal('hold'), for: duration }),
+    strict({
+      ...networkCommon,
+      kind: z.literal('latency'),
+      delay: duration,
+      jitter: zeroOrDuration.default(0),
+      distribution: z.enum(['uniform', 'normal', 'pareto']).default('uniform'),
+      direction,
+    }),
+    strict({
+      ...networkCommon,
+      kind: z.literal('bandwidth'),
+      bytesPerSecond: z.int().positive(),
+      direction,
+    }),
+    strict({
+      ...networkCommon,
+      kind: z.literal('reset'),
+      every: duration.optional(),
+      midFrame: z.boolean().default(false),
+      direction: z.enum(['up', 'down']).default('up'),
+    }),
+    strict({ ...networkCommon, kind: z.literal('blackhole'), duration, direction }),
+    strict({ ...networkCommon, kind: z.literal('slow-close'), delay: duration }),
+    strict({ ...networkCommon, kind: z.literal('stall-reads'), duration }),
   ],
-  { error: "a fault needs 'kind: disconnect', 'kind: gap', 'kind: duplicate' or 'kind: hold'" },
+  {
+    error:
+      "a fault needs 'kind:' disconnect, gap, duplicate, hold, latency, bandwidth, reset, blackhole, slow-close or stall-reads",
+  },
 );
 
 // Expressions are parsed when the scenario is built, where their errors get the exact path.
@@ -140,6 +172,7 @@ export const scenarioSchema = strict({
   indexAcks: z.boolean().default(true),
   phases: z.array(phase).min(1),
   faults: z.array(fault).default([]),
+  keepalive: strict({ time: duration, timeout: duration }).optional(),
   probes: strict({
     share: z.number().min(0).max(1).default(0),
     pollInterval: duration.default(5),

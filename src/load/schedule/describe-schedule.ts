@@ -1,9 +1,10 @@
 // The text `bench --dry-run FILE` prints: what the run would do, computed by the same
 // functions the run uses (arrivals, fault schedule, shard split), so the two never disagree.
 import { formatDuration } from '../../util/duration.js';
-import type { Phase, PhaseShape, Scenario } from '../scenario/scenario.js';
+import { isNetworkFault, type Phase, type PhaseShape, type Scenario } from '../scenario/scenario.js';
 import { phaseArrivalCounts, phaseArrivalCountsFor } from './arrivals.js';
 import { resolveFaults, type ScheduledFault } from './faults.js';
+import { describeNetworkFault, type ScheduledNetworkFault } from './network-timeline.js';
 import { type Shard, shardSessions, WHOLE_RUN } from './shard.js';
 
 export function describeShape(shape: PhaseShape): string {
@@ -29,7 +30,7 @@ function rate(perSecond: number): string {
 }
 
 /** `mine`: the sessions of this shard, when the run is sharded. */
-function describeFault(f: ScheduledFault, mine: ReadonlySet<number> | undefined): string {
+function describeFault(scenario: Scenario, f: ScheduledFault, mine: ReadonlySet<number> | undefined): string {
   const when = f.afterCount !== undefined ? `after ${f.afterCount} obs (${at(f.atMs)})` : at(f.atMs);
   const local = mine ? ` (${f.sessions.filter((s) => mine.has(s)).length} in this shard)` : '';
   const who = `${Number((f.share * 100).toFixed(2))}% of sessions = ${f.sessions.length}${local}`;
@@ -47,6 +48,8 @@ function describeFault(f: ScheduledFault, mine: ReadonlySet<number> | undefined)
     case 'hold':
       what = `hold sends for ${formatDuration(f.holdMs)}, then send them at once`;
       break;
+    default:
+      what = describeNetworkFault(scenario, f as ScheduledNetworkFault);
   }
   return `  ${when.padEnd(24)} ${what}; ${who}`;
 }
@@ -101,7 +104,16 @@ export function describeSchedule(
   ];
   const faults = resolveFaults(scenario);
   lines.push(faults.length ? 'Faults:' : 'Faults: none');
-  for (const f of faults) lines.push(describeFault(f, mine));
+  for (const f of faults) lines.push(describeFault(scenario, f, mine));
+  if (scenario.keepalive) {
+    const k = scenario.keepalive;
+    lines.push(
+      `Keepalive: ping every ${formatDuration(k.timeMs)}, a connection silent ${formatDuration(k.timeoutMs)} after a ping is given up`,
+    );
+  }
+  if (faults.some(isNetworkFault)) {
+    lines.push('Network: each session dials the target through a fault proxy bench runs on 127.0.0.1');
+  }
   const p = scenario.probes;
   lines.push(
     p.share > 0

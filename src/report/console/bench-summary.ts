@@ -13,6 +13,11 @@ const HISTOGRAM_ROWS: Array<[string, string]> = [
   ['staleness', 'staleness (INDEXED acks)'],
   ['staleness_probe', 'staleness (recall probes)'],
 ];
+/** Shown only when the run had network faults. */
+const NETWORK_ROWS: Array<[string, string]> = [
+  ['recovery_time', 'recovery after network faults'],
+  ['detection_time', 'silenced connection noticed'],
+];
 const COLUMNS: Array<[keyof HistogramSummary, string]> = [
   ['p50', 'p50'],
   ['p90', 'p90'],
@@ -34,10 +39,11 @@ function ms(us: number): string {
 }
 
 function histogramTable(r: BenchResults): string[] {
-  const label = Math.max(...HISTOGRAM_ROWS.map(([, l]) => l.length));
+  const rows = r.checkCounts.networkFaults > 0 ? [...HISTOGRAM_ROWS, ...NETWORK_ROWS] : HISTOGRAM_ROWS;
+  const label = Math.max(...rows.map(([, l]) => l.length));
   const head = `${'(ms)'.padEnd(label)} ${'count'.padStart(9)} ${COLUMNS.map(([, c]) => c.padStart(8)).join(' ')}`;
   const lines = [chalk.bold(head)];
-  for (const [key, name] of HISTOGRAM_ROWS) {
+  for (const [key, name] of rows) {
     const s = r.histograms[key]?.summary;
     if (!s || s.count === 0) {
       const why = r.unavailable.find((u) => u.metric === key)?.why ?? 'no samples';

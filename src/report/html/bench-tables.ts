@@ -36,10 +36,17 @@ const HISTOGRAM_NAMES: Record<string, string> = {
   ack_latency_actual: 'Ack latency, from actual send time',
   staleness: 'Staleness, from INDEXED acks',
   staleness_probe: 'Staleness, from recall probes',
+  recovery_time: 'Recovery after a network fault (fault end to next ACCEPTED ack)',
+  detection_time: 'Silenced connection noticed (black hole or stalled reads to its end)',
 };
 
+/** Measured only when the run had network faults: left out of the table otherwise. */
+const NETWORK_HISTOGRAMS = new Set(['recovery_time', 'detection_time']);
+
 export function figuresSection(r: BenchResults): string {
-  const histRows: RowSpec[] = Object.entries(r.histograms).map(([key, h]) => ({
+  const networkRun = r.checkCounts.networkFaults > 0;
+  const shown = Object.entries(r.histograms).filter(([key]) => networkRun || !NETWORK_HISTOGRAMS.has(key));
+  const histRows: RowSpec[] = shown.map(([key, h]) => ({
     cells: [
       HISTOGRAM_NAMES[key] ?? key,
       formatNumber(h.summary.count),

@@ -35,6 +35,7 @@ export function runDetailsSection(r: Results): string {
       `${t.address}${t.embedded ? ' (embedded reference server)' : ''}${t.tls ? ', TLS' : ', plaintext'}`,
     ),
   );
+  if (t.network) rows.push(row('Network', t.network));
   if (t.capabilities) {
     rows.push(
       row(
