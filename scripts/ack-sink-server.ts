@@ -1,8 +1,9 @@
 // A minimal ObserveStream server that acknowledges every observation ACCEPTED and
 // does nothing else: no queue, no index. It isolates the generator in
 // benchmarks (scripts/bench-generator.ts) and gives tests a server with a known
-// ack delay (test/load/driver-co.test.ts). Run directly, it listens on a free
-// port of 127.0.0.1 and prints `listening on HOST:PORT`.
+// ack delay (test/load/driver-co.test.ts). Run directly (`ack-sink-server.ts DIM
+// [DELAY_MS]`), it listens on a free port of 127.0.0.1 and prints `listening on HOST:PORT`.
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -147,9 +148,30 @@ export async function startAckSink(o: AckSinkOptions): Promise<AckSink> {
   };
 }
 
+/** The sink in a process of its own, so that its event loop competes with nothing of the client's. */
+export function forkAckSink(
+  dim: number,
+  delayMs = 0,
+): Promise<{ address: string; pid: number; stop: () => void }> {
+  const child = fork(fileURLToPath(import.meta.url), [String(dim), String(delayMs)], {
+    execArgv: process.execArgv,
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk: string) => {
+      const m = /listening on (\S+)/.exec(chunk);
+      if (m)
+        resolve({ address: m[1] as string, pid: child.pid as number, stop: () => child.kill('SIGTERM') });
+    });
+    child.on('exit', (code) => reject(new Error(`the sink exited with code ${code}`)));
+  });
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const dim = Number(process.argv[2] ?? 768);
-  const sink = await startAckSink({ dim });
+  const delayMs = Number(process.argv[3] ?? 0);
+  const sink = await startAckSink({ dim, delayMs });
   process.stdout.write(`listening on ${sink.address}\n`);
   process.on('SIGTERM', () => void sink.close().then(() => process.exit(0)));
 }

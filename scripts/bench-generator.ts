@@ -10,9 +10,7 @@
 // Prints messages/s (steady: after the first second; and over the whole run), the
 // ratios (targets: bench/bare >= 0.9, bench/plain >= 1.8) and CPU per 10k
 // messages/s of the client process and of the sink.
-import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { EmbeddingSource } from '../src/load/driver/episode-pool.js';
@@ -23,6 +21,7 @@ import type { ObservationResponse } from '../src/protocol/messages.js';
 import { emptyEpisode } from '../src/protocol/messages.js';
 import { encodeEpisode, encodeObservationFrame } from '../src/protocol/observation-codec.js';
 import { LOADER_OPTIONS, makeEngramClient, SERVICE_PROTO } from '../src/protocol/service-definition.js';
+import { forkAckSink } from './ack-sink-server.js';
 
 const DIM = 768;
 const SECONDS = 5;
@@ -72,23 +71,6 @@ async function measured(name: string, sinkPid: number, body: () => Promise<Acks>
     cpuPercent: ((used.user + used.system) / 1e6 / seconds) * 100,
     sinkCpuPercent: ((processCpuSeconds(sinkPid) - sinkCpu) / seconds) * 100,
   };
-}
-
-function startSink(): Promise<{ address: string; pid: number; stop: () => void }> {
-  const file = fileURLToPath(new URL('./ack-sink-server.ts', import.meta.url));
-  const child = fork(file, [String(DIM)], {
-    execArgv: process.execArgv,
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout?.setEncoding('utf8');
-    child.stdout?.on('data', (chunk: string) => {
-      const m = /listening on (\S+)/.exec(chunk);
-      if (m)
-        resolve({ address: m[1] as string, pid: child.pid as number, stop: () => child.kill('SIGTERM') });
-    });
-    child.on('exit', (code) => reject(new Error(`the sink exited with code ${code}`)));
-  });
 }
 
 /**
@@ -227,7 +209,7 @@ async function benchDriver(address: string, sinkPid: number, offeredRate: number
   };
 }
 
-const sink = await startSink();
+const sink = await forkAckSink(DIM);
 try {
   const embedding = new EmbeddingSource(DIM, { kind: 'random', seed: 1 }, 0).next();
   // Unmeasured rounds first, so that neither the sink nor any client is measured cold.

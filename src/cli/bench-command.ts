@@ -15,11 +15,13 @@ import { parseWorkers } from '../load/run/workers-flag.js';
 import { loadScenario } from '../load/scenario/load-scenario.js';
 import { describeSchedule } from '../load/schedule/describe-schedule.js';
 import { parseShard, WHOLE_RUN } from '../load/schedule/shard.js';
+import { prepareCompare } from '../report/compare/run-compare.js';
 import { renderSummary } from '../report/console/bench-summary.js';
 import { writeOutputs } from '../report/write-outputs.js';
 import { defaultResultsPath } from '../results/results-path.js';
 import { ensureOutputDir } from '../util/output-file.js';
-import { VERDICT_EXIT } from './exit-codes.js';
+import { UserError } from '../util/user-error.js';
+import { compareExitCode, VERDICT_EXIT } from './exit-codes.js';
 
 interface BenchFlags extends ConnectionFlags {
   target?: string;
@@ -30,6 +32,8 @@ interface BenchFlags extends ConnectionFlags {
   quiet?: boolean;
   workers?: string;
   startAt?: string;
+  baseline?: string;
+  tolerance?: string[];
 }
 
 export function register(program: Command): void {
@@ -54,6 +58,15 @@ export function register(program: Command): void {
     )
     .option('--dry-run', 'print the schedule it would run, and exit')
     .option('--quiet', 'no progress output, only the summary')
+    .option(
+      '--baseline <file>',
+      "compare the run with this earlier results JSON (exit code: the comparison's)",
+    )
+    .option(
+      '--tolerance <metric=change>',
+      "with --baseline: how much worse a metric may get, e.g. 'staleness.p99=+10%' (repeatable)",
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .action(async (file: string, flags: BenchFlags) => {
       const scenario = loadScenario(file);
       const shard = flags.shard ? parseShard(flags.shard) : WHOLE_RUN;
@@ -63,6 +76,17 @@ export function register(program: Command): void {
         return;
       }
       const workers = parseWorkers(flags.workers);
+      if (flags.tolerance && !flags.baseline)
+        throw new UserError('--tolerance needs --baseline FILE to compare with');
+      if (flags.baseline && shard.count > 1) {
+        throw new UserError(
+          "--baseline compares whole runs; merge the shards with 'report --merge', then run 'compare'",
+        );
+      }
+      // Before the run, so that a missing baseline or a bad tolerance costs no run.
+      const comparison = flags.baseline
+        ? prepareCompare(flags.baseline, { ...(flags.tolerance ? { tolerance: flags.tolerance } : {}) })
+        : undefined;
       // Read the TLS and token files now, so that a bad one is an error before the run.
       const connection = connectionFlagsOf(flags);
       connectionFromFlags(connection);
@@ -90,6 +114,12 @@ export function register(program: Command): void {
       writeOutputs(results, paths);
       process.stdout.write(renderSummary(results, paths));
       process.exitCode = VERDICT_EXIT[results.verdict];
+      if (comparison) {
+        const compared = comparison.finish(paths.json, results);
+        process.stdout.write(`\n${compared.text}`);
+        // The comparison decides only a run that passed on its own.
+        if (results.verdict === 'passed') process.exitCode = compareExitCode(compared.comparison.verdict);
+      }
     });
   addConnectionOptions(command);
 }

@@ -5,6 +5,7 @@ import { selectCases, splitPatterns } from '../conform/case-selection.js';
 import { CATALOG } from '../conform/catalog.js';
 import { formatCatalog } from '../conform/catalog-listing.js';
 import { targetOptions } from '../conform/conform-flags.js';
+import { loadExpectations, writeExpectations } from '../conform/expectations.js';
 import { runConformance } from '../conform/runner.js';
 import {
   addConnectionOptions,
@@ -28,6 +29,8 @@ interface ConformFlags extends ConnectionFlags {
   html?: string;
   dim?: string;
   maxElements?: string;
+  expect?: string;
+  writeExpect?: string;
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -59,7 +62,12 @@ export function register(program: Command): void {
     .option('--junit <file>', 'also write JUnit XML for CI test reporters')
     .option('--html <file>', 'also write the self-contained HTML report')
     .option('--dim <n>', 'embedded server only: embedding dimension (default 384)')
-    .option('--max-elements <n>', "the target's per-space element limit, if known (enables flow.space-full)");
+    .option('--max-elements <n>', "the target's per-space element limit, if known (enables flow.space-full)")
+    .option(
+      '--expect <file>',
+      'known deviations (YAML: case id pattern: outcome  # why); exit 0 when every outcome matches',
+    )
+    .option('--write-expect <file>', "write this run's deviations as an expectations file, to start green");
   addConnectionOptions(command).action(async (flags: ConformFlags) => {
     const cases = splitPatterns(flags.case);
     const exclude = splitPatterns(flags.exclude);
@@ -70,7 +78,12 @@ export function register(program: Command): void {
     const target = targetOptions(flags);
     const connection = connectionFromFlags(flags);
     const c = consoleChalk();
-    const results = await runConformance({
+    // Read before the run, so that a bad file costs no run.
+    const expectations = flags.expect
+      ? { list: loadExpectations(flags.expect), file: flags.expect }
+      : undefined;
+    let results = await runConformance({
+      ...(expectations ? { expectations } : {}),
       cases,
       exclude,
       strict: flags.strict ?? false,
@@ -79,11 +92,16 @@ export function register(program: Command): void {
       ...target,
       onCaseDone: (r, i, total) => process.stdout.write(caseLine(c, r, i, total)),
     });
-    const written = writeOutputs(results, {
-      json: flags.json ?? defaultResultsPath(results),
-      ...(flags.junit ? { junit: flags.junit } : {}),
-      ...(flags.html ? { html: flags.html } : {}),
-    });
+    // Without --expect, the run is judged by the file it writes: the starting point.
+    if (flags.writeExpect) results = writeExpectations(results, flags.writeExpect, !expectations);
+    const written = [
+      ...writeOutputs(results, {
+        json: flags.json ?? defaultResultsPath(results),
+        ...(flags.junit ? { junit: flags.junit } : {}),
+        ...(flags.html ? { html: flags.html } : {}),
+      }),
+      ...(flags.writeExpect ? [flags.writeExpect] : []),
+    ];
     process.stdout.write(summaryTable(c, results, written));
     process.exitCode = VERDICT_EXIT[results.verdict];
   });

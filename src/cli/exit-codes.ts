@@ -1,3 +1,4 @@
+import type { ChangeVerdict } from '../judge/compare/comparison.js';
 import type { Verdict } from '../results/results.js';
 
 /** Documented exit codes of every command (README, "Exit codes"). */
@@ -20,3 +21,9 @@ export const VERDICT_EXIT: Record<Verdict, ExitCode> = {
   inconclusive: ExitCode.INCONCLUSIVE,
   error: ExitCode.USAGE,
 };
+/** A comparison's exit code: a regression fails, an undecided comparison is inconclusive. */
+export function compareExitCode(verdict: ChangeVerdict): ExitCode {
+  if (verdict === 'REGRESSED') return ExitCode.FAILED;
+  if (verdict === 'INCONCLUSIVE') return ExitCode.INCONCLUSIVE;
+  return ExitCode.OK;
+}

@@ -5,6 +5,7 @@ import { UserError } from '../util/user-error.js';
 import { TOOL_VERSION } from '../util/version.js';
 // Commands register here, one import each.
 import { register as registerBench } from './bench-command.js';
+import { register as registerCompare } from './compare-command.js';
 import { register as registerConform } from './conform-command.js';
 import { ExitCode } from './exit-codes.js';
 import { register as registerK8s } from './k8s-command.js';
@@ -23,6 +24,7 @@ registerBench(program);
 registerConform(program);
 registerReport(program);
 registerK8s(program);
+registerCompare(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,6 +1,7 @@
 // --case and --exclude: shell-style wildcards (* and ?) over case ids, repeatable
 // or comma-separated. A pattern that matches nothing is a mistake worth saying.
 import { UserError } from '../util/user-error.js';
+import { wildcardRegExp } from '../util/wildcard.js';
 import type { ConformCase } from './case-types.js';
 
 /** Splits repeated and comma-separated values into patterns. */
@@ -9,14 +10,6 @@ export function splitPatterns(values: readonly string[] = []): string[] {
     .flatMap((v) => v.split(','))
     .map((p) => p.trim())
     .filter((p) => p !== '');
-}
-
-export function wildcardRegExp(pattern: string): RegExp {
-  const body = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 'i');
 }
 
 export function selectCases(

@@ -15,6 +15,7 @@ import { ANSWER_TIMEOUT_MS, type CaseEnvironment } from './case-context.js';
 import { selectCases } from './case-selection.js';
 import type { ConformCase } from './case-types.js';
 import { CATALOG } from './catalog.js';
+import { applyExpectations, type Expectation } from './expectations.js';
 import { runCase } from './run-case.js';
 import { countOutcomes, judgeRun } from './run-verdict.js';
 import { capabilitiesRecord, discoverCapabilities } from './target-capabilities.js';
@@ -46,6 +47,8 @@ export interface ConformOptions {
   catalog?: readonly ConformCase[];
   onCaseStart?: (c: ConformCase, index: number, total: number) => void;
   onCaseDone?: (r: CaseResult, index: number, total: number) => void;
+  /** Known deviations (--expect): the run is judged against them. */
+  expectations?: { list: readonly Expectation[]; file: string };
 }
 
 /** Flags the embedded server gets: short idle timeout and heartbeat, small queue, a reachable element limit. */
@@ -102,7 +105,7 @@ export async function runConformance(o: ConformOptions = {}): Promise<ConformRes
     const strict = o.strict ?? false;
     const counts = countOutcomes(cases);
     const { verdict, reasons } = judgeRun(cases, strict);
-    return {
+    const results: ConformResults = {
       schemaVersion: RESULTS_SCHEMA_VERSION,
       kind: 'conform',
       tool: { name: 'engram-stream', version: TOOL_VERSION },
@@ -122,6 +125,7 @@ export async function runConformance(o: ConformOptions = {}): Promise<ConformRes
       counts,
       cases,
     };
+    return o.expectations ? applyExpectations(results, o.expectations.list, o.expectations.file) : results;
   } finally {
     client.close();
     await server?.stop();

@@ -1,9 +1,9 @@
 // `engram-stream report`: read and validate results files, merge shards, write the
 // renderings asked for. Returns the verdict that decides the exit code.
-import { readFileSync } from 'node:fs';
 import { mergeResults } from '../judge/merge/merge-results.js';
 import type { Results, StartRecord, Verdict } from '../results/results.js';
 import { parseResults } from '../results/results-schema.js';
+import { readUserFile } from '../util/read-user-file.js';
 import { UserError } from '../util/user-error.js';
 import { writeOutputs } from './write-outputs.js';
 
@@ -24,15 +24,7 @@ export interface ReportOutcome {
 }
 
 export function readResults(file: string): Results {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UserError(
-      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; check the path`,
-    );
-  }
-  return parseResults(text, file);
+  return parseResults(readUserFile(file), file);
 }
 
 /** Without any output flag the HTML goes next to the (first) results file. */

@@ -207,6 +207,22 @@ const conformSchema: z.ZodType<ConformResults> = z.looseObject({
       transcriptOmitted: z.number().optional(),
     }),
   ),
+  expectations: z
+    .looseObject({
+      file: z.string(),
+      asExpected: z.array(z.object({ id: z.string(), outcome, pattern: z.string() })),
+      unexpected: z.array(
+        z.object({
+          id: z.string(),
+          outcome,
+          expected: z.union([z.array(outcome), z.literal('pass')]),
+          pattern: z.string().optional(),
+          reason: z.string().optional(),
+        }),
+      ),
+      unused: z.array(z.string()),
+    })
+    .optional(),
 });
 
 function fieldPath(path: readonly PropertyKey[]): string {

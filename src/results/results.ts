@@ -187,11 +187,32 @@ export interface CaseResult {
   transcriptOmitted?: number;
 }
 
+export interface UnexpectedOutcome {
+  id: string;
+  outcome: CaseOutcome;
+  /** What was expected: the pattern's outcomes, or a passing outcome when no pattern matched. */
+  expected: CaseOutcome[] | 'pass';
+  pattern?: string;
+  reason?: string;
+}
+
+/** What a run's outcomes said about its expectations file (`conform --expect`). */
+export interface ExpectationReport {
+  file: string;
+  /** Cases that gave the deviation they were expected to. */
+  asExpected: { id: string; outcome: CaseOutcome; pattern: string }[];
+  unexpected: UnexpectedOutcome[];
+  /** Patterns that matched no case of this run (perhaps left out with --case). */
+  unused: string[];
+}
+
 export interface ConformResults extends ResultsBase {
   kind: 'conform';
   strict: boolean;
   counts: Record<CaseOutcome, number>;
   cases: CaseResult[];
+  /** Set when the run was judged against known deviations. */
+  expectations?: ExpectationReport;
 }
 
 export type Results = BenchResults | ConformResults;

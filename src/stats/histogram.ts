@@ -85,3 +85,21 @@ export function mergeEncoded(parts: readonly EncodedHistogram[]): EncodedHistogr
 export function percentileDistribution(h: Histogram): string {
   return h.outputPercentileDistribution(5, 1000);
 }
+
+/**
+ * The recorded buckets of a histogram, ascending: each bucket's highest equivalent value
+ * (as getValueAtPercentile reports it) and its count.
+ */
+export function recordedBuckets(h: Histogram): { values: number[]; counts: number[] } {
+  if (!(h instanceof hdr.JsHistogram)) throw new Error('recordedBuckets needs a JavaScript histogram');
+  const values: number[] = [];
+  const counts: number[] = [];
+  const it = h.recordedValuesIterator;
+  it.reset();
+  while (it.hasNext()) {
+    const v = it.next();
+    values.push(v.valueIteratedTo);
+    counts.push(v.countAtValueIteratedTo);
+  }
+  return { values, counts };
+}

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { selectCases, splitPatterns, wildcardRegExp } from '../../src/conform/case-selection.js';
+import { selectCases, splitPatterns } from '../../src/conform/case-selection.js';
 import { CATALOG } from '../../src/conform/catalog.js';
 import { UserError } from '../../src/util/user-error.js';
+import { wildcardRegExp } from '../../src/util/wildcard.js';
 
 const ids = (include: string[], exclude: string[] = []) =>
   selectCases(CATALOG, include, exclude).map((c) => c.id);

@@ -1,7 +1,7 @@
 // The `conform` command as a user runs it: --list, flag errors, exit codes 0/1/2,
 // and the JSON and JUnit files. Spawns dist/: run `npm run build` first (`npm test` does).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,5 +147,42 @@ describe('engram-stream conform', () => {
       expect(r.stdout).toContain('FAILED: 1 case(s) failed: sequence.gap-rejected');
       expect(readFileSync(junit, 'utf8')).toContain('<failure');
     }, 120_000);
+
+    it('--write-expect records the deviation, --expect then exits 0, and exits 1 once an expectation is stale', async () => {
+      const expectFile = path.join(dir, 'expect.yaml');
+      const cases = ['--target', mutant.address, '--case', 'sequence.gap-rejected,sequence.happy-path'];
+      const written = await conform([
+        ...cases,
+        '--json',
+        path.join(dir, 'w.json'),
+        '--write-expect',
+        expectFile,
+      ]);
+      expect(written.status).toBe(0);
+      const text = readFileSync(expectFile, 'utf8');
+      expect(text).toMatch(/^sequence\.gap-rejected: FAIL {2}# \S/m);
+      expect(text).not.toContain('sequence.happy-path');
+
+      const expected = await conform([...cases, '--json', path.join(dir, 'e.json'), '--expect', expectFile]);
+      expect(expected.status).toBe(0);
+      expect(expected.stdout).toContain('PASSED: 2 cases as expected, 1 of them known deviations');
+
+      writeFileSync(expectFile, `${text}sequence.happy-*: FAIL  # fixed since\n`);
+      const stale = await conform([...cases, '--json', path.join(dir, 's.json'), '--expect', expectFile]);
+      expect(stale.status).toBe(1);
+      expect(stale.stdout).toContain(
+        'stale, the case no longer deviates so: sequence.happy-path (PASS, expected FAIL)',
+      );
+    }, 120_000);
+
+    it('exits 2 with one line for an expectations file that is not valid, before running', () => {
+      const bad = path.join(dir, 'bad.yaml');
+      writeFileSync(bad, 'sequence.*: BROKEN\n');
+      const r = conformSync(['--target', mutant.address, '--expect', bad]);
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toEqual([
+        `engram-stream: ${bad}:1: 'sequence.*': 'BROKEN' is not an outcome; write one of PASS, NON-STRICT, FAIL, SKIP, INCONCLUSIVE, ERROR`,
+      ]);
+    });
   });
 });

@@ -48,6 +48,11 @@ describe('scenario errors name file, line, column, key path, the problem and the
       "bad.yaml:5:49: phases[0].from: must be >= 0, got -5; write e.g. 'from: 100'",
     ],
     [
+      'a tolerance in the compare: block that does not fit its metric',
+      `${scenarioText([ok])}\ncompare:\n  tolerances:\n    staleness.p99: +10 parsecs`,
+      "bad.yaml:9:20: compare.tolerances.staleness.p99: '+10 parsecs' in 'staleness.p99=+10 parsecs' is not a change; write +10% or +2ms, e.g. 'staleness.p99=+10%' or 'ack_latency.p99=+0.5ms'",
+    ],
+    [
       'a missing required key',
       'name: x\nmemorySpaces: [abc]\nphases:\n  - { name: a, duration: 1s, shape: constant, rate: 1 }\n',
       "bad.yaml:1:1: sessions: missing; write e.g. 'sessions: 8'",

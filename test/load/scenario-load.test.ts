@@ -75,6 +75,8 @@ thresholds:
   - ack_latency.p99 < 500us
   - { expr: 'staleness_probe.max <= 2s', scope: r, abortOnFail: true }
   - rejected{overloaded} == 0
+compare:
+  tolerances: { staleness.p99: +10%, achieved_rate: -2% }
 close: { drain: false }
 `,
       'full.yaml',
@@ -149,6 +151,10 @@ close: { drain: false }
           scope: 'run',
           abortOnFail: false,
         },
+      ],
+      compareTolerances: [
+        { pattern: 'staleness.p99', tolerance: { relative: 0.1, text: '+10%', source: 'scenario' } },
+        { pattern: 'achieved_rate', tolerance: { relative: 0.02, text: '-2%', source: 'scenario' } },
       ],
       close: { drain: false },
     });

@@ -1,59 +1,24 @@
 // Opens each kind of report in headless Chromium (Debian's /usr/bin/chromium through
 // playwright-core): every chart drew, no console errors, no network requests.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeResults } from '../../src/judge/merge/merge-results.js';
 import { renderHtml } from '../../src/report/html.js';
 import { readResults } from '../../src/report/run-report.js';
 import type { Results } from '../../src/results/results.js';
 import { BENCH_CHARTS } from './chart-ids.js';
+import { drawnCharts, hasChromium, launchChromium, openHtml, REPORTS } from './chromium.js';
 import { benchFixture, conformFixture, SHARDS } from './fixtures.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium)
-  console.warn(`browser test skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
-
-const REPORTS = resolve('reports');
-
-async function openReport(browser: Browser, name: string, results: Results, dark: boolean) {
-  mkdirSync(REPORTS, { recursive: true });
-  const file = join(REPORTS, `${name}.html`);
-  writeFileSync(file, renderHtml(results));
-  const url = pathToFileURL(file).href;
-  const page = await browser.newPage({
-    viewport: { width: 1100, height: 900 },
-    colorScheme: dark ? 'dark' : 'light',
-  });
-  const requests: string[] = [];
-  const problems: string[] = [];
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(url, { waitUntil: 'load' });
-  return { page, url, requests, problems };
+function openReport(browser: Browser, name: string, results: Results, dark: boolean) {
+  return openHtml(browser, name, renderHtml(results), dark);
 }
 
 describe.skipIf(!hasChromium)('HTML reports in Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -69,14 +34,7 @@ describe.skipIf(!hasChromium)('HTML reports in Chromium', () => {
         dark ? mergeResults(SHARDS.map(readResults), SHARDS) : benchFixture(),
         dark,
       );
-      const charts = await page.$$eval('svg.chart', (svgs) =>
-        svgs.map((s) => ({
-          id: s.getAttribute('data-chart'),
-          drawn: [...s.querySelectorAll('path')].filter(
-            (p) => (p.getAttribute('d') ?? '').length > 10 && p.getBBox().width > 0,
-          ).length,
-        })),
-      );
+      const charts = await drawnCharts(page);
       expect(charts.map((c) => c.id)).toEqual(BENCH_CHARTS);
       for (const c of charts) expect(c.drawn, `chart ${c.id}`).toBeGreaterThan(0);
       expect(problems).toEqual([]);

@@ -1,9 +1,10 @@
 // From the schema's output to the Scenario the run uses, with the checks that span several
 // keys (unique phase names, threshold scopes, fault times). Each problem keeps its key path.
-
+import { parseToleranceRule, type ToleranceRule } from '../../judge/compare/tolerance.js';
 import { resolveMetric } from '../../judge/thresholds/metrics.js';
 import { parseThresholdExpression } from '../../judge/thresholds/parse-threshold.js';
 import type { Threshold } from '../../judge/thresholds/threshold.js';
+import { UserError } from '../../util/user-error.js';
 import { totalArrivals } from '../schedule/arrivals.js';
 import type { FaultEvent, NetworkFaultBody, Phase, PhaseShape, Scenario } from './scenario.js';
 import type { RawScenario } from './schema.js';
@@ -61,11 +62,25 @@ export function buildScenario(
       timeoutMs: raw.probes.timeout,
     },
     thresholds: buildThresholds(raw, phases, issues),
+    compareTolerances: buildTolerances(raw, issues),
     close: raw.close,
   };
   // Fault checks need the finished schedule (a count maps to a time through the arrivals).
   if (issues.length === 0) scenario.faults = raw.faults.map((f, i) => buildFault(f, i, scenario, issues));
   return { scenario, issues };
+}
+
+/** The compare: block's tolerances, parsed by the same code that `compare --tolerance` uses. */
+function buildTolerances(raw: RawScenario, issues: BuildIssue[]): ToleranceRule[] {
+  return Object.entries(raw.compare?.tolerances ?? {}).flatMap(([metric, change]) => {
+    try {
+      return [parseToleranceRule(`${metric}=${String(change)}`, undefined, 'scenario')];
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      issues.push({ path: ['compare', 'tolerances', metric], message: err.message });
+      return [];
+    }
+  });
 }
 
 function buildPhases(raw: RawScenario, issues: BuildIssue[]): Phase[] {

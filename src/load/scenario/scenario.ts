@@ -1,6 +1,7 @@
 // The validated, normalized scenario: what the pacer, the drivers and the run work from.
 // Every duration is in milliseconds, every rate in observations per second across all
 // sessions of the run (all shards together).
+import type { ToleranceRule } from '../../judge/compare/tolerance.js';
 import type { Threshold } from '../../judge/thresholds/threshold.js';
 import type { NetworkFault, NetworkFaultKind } from '../../netfault/network-fault.js';
 
@@ -139,5 +140,7 @@ export interface Scenario {
   keepalive?: Keepalive;
   probes: ProbeSettings;
   thresholds: Threshold[];
+  /** The compare: block's tolerances, for `compare` and `bench --baseline`. */
+  compareTolerances: ToleranceRule[];
   close: { drain: boolean };
 }

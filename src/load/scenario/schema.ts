@@ -179,6 +179,12 @@ export const scenarioSchema = strict({
     timeout: duration.default(10_000),
   }).default({ share: 0, pollInterval: 5, timeout: 10_000 }),
   thresholds: z.array(threshold).default([]),
+  // Checked when the scenario is built, where each tolerance's error gets its exact path.
+  compare: strict({
+    tolerances: z.record(z.string(), z.union([z.string(), z.number()]), {
+      error: "tolerances are a map of metric: change, e.g. 'staleness.p99: +10%'",
+    }),
+  }).optional(),
   close: strict({ drain: z.boolean().default(true) }).default({ drain: true }),
 });
 
