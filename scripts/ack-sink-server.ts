@@ -19,8 +19,11 @@ export interface AckSinkOptions {
   dim: number;
   /** Every ack is written this long after its observation arrived (0: at once). */
   delayMs?: number;
-  /** Called when an ack is written: sequence and high-resolution epoch ms. */
-  onAck?: (seq: bigint, epochMs: number) => void;
+  /**
+   * Called when an ack is written: sequence, high-resolution epoch ms, and how long the
+   * sink actually held it (the delay as applied: a timer fires late on a busy machine).
+   */
+  onAck?: (seq: bigint, epochMs: number, heldMs: number) => void;
 }
 
 export interface AckSink {
@@ -86,10 +89,11 @@ function handle(
 ): void {
   let sessionId = '';
   let sessionIdBytes = new Uint8Array(0);
-  const ack = (seq: bigint) => {
+  const ack = (seq: bigint, arrived: number) => {
     if (call.writableEnded || call.destroyed) return;
     call.write(ackFrame(sessionIdBytes, seq));
-    o.onAck?.(seq, performance.timeOrigin + performance.now());
+    const now = performance.now();
+    o.onAck?.(seq, performance.timeOrigin + now, now - arrived);
   };
   call.on('data', (m: Peeked) => {
     if (m.op === 2) {
@@ -110,8 +114,9 @@ function handle(
     } else if (m.op === 3) {
       const seq = m.seq;
       // Equal delays keep the acks in arrival order.
-      if (o.delayMs) setTimeout(() => ack(seq), o.delayMs);
-      else ack(seq);
+      const arrived = performance.now();
+      if (o.delayMs) setTimeout(() => ack(seq, arrived), o.delayMs);
+      else ack(seq, arrived);
     } else if (m.op === 5) {
       const close = () => {
         call.write({

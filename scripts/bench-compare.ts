@@ -7,7 +7,7 @@
 //      next to the delay;
 //   3. slow-index: the embedded server with and without --fault slow-index (every batch
 //      250 ms late); staleness must regress.
-// PAIRS (default 10) and DELAY_MS (default 50) come from the environment.
+// PAIRS (default 10) and DELAY_MS (default 100) come from the environment.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -17,7 +17,7 @@ import type { BenchComparison } from '../src/judge/compare/comparison.js';
 import { forkAckSink } from './ack-sink-server.js';
 
 const PAIRS = Number(process.env.PAIRS ?? 10);
-const DELAY_MS = Number(process.env.DELAY_MS ?? 50);
+const DELAY_MS = Number(process.env.DELAY_MS ?? 100);
 const CLI = fileURLToPath(new URL('../bin/engram-stream.js', import.meta.url));
 const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-compare-'));
 

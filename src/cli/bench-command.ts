@@ -15,12 +15,11 @@ import { parseWorkers } from '../load/run/workers-flag.js';
 import { loadScenario } from '../load/scenario/load-scenario.js';
 import { describeSchedule } from '../load/schedule/describe-schedule.js';
 import { parseShard, WHOLE_RUN } from '../load/schedule/shard.js';
-import { prepareCompare } from '../report/compare/run-compare.js';
+import { prepareBaseline } from '../report/compare/run-compare.js';
 import { renderSummary } from '../report/console/bench-summary.js';
 import { writeOutputs } from '../report/write-outputs.js';
 import { defaultResultsPath } from '../results/results-path.js';
 import { ensureOutputDir } from '../util/output-file.js';
-import { UserError } from '../util/user-error.js';
 import { compareExitCode, VERDICT_EXIT } from './exit-codes.js';
 
 interface BenchFlags extends ConnectionFlags {
@@ -76,17 +75,8 @@ export function register(program: Command): void {
         return;
       }
       const workers = parseWorkers(flags.workers);
-      if (flags.tolerance && !flags.baseline)
-        throw new UserError('--tolerance needs --baseline FILE to compare with');
-      if (flags.baseline && shard.count > 1) {
-        throw new UserError(
-          "--baseline compares whole runs; merge the shards with 'report --merge', then run 'compare'",
-        );
-      }
       // Before the run, so that a missing baseline or a bad tolerance costs no run.
-      const comparison = flags.baseline
-        ? prepareCompare(flags.baseline, { ...(flags.tolerance ? { tolerance: flags.tolerance } : {}) })
-        : undefined;
+      const comparison = prepareBaseline({ ...flags, shardCount: shard.count });
       // Read the TLS and token files now, so that a bad one is an error before the run.
       const connection = connectionFlagsOf(flags);
       connectionFromFlags(connection);

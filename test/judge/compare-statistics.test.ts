@@ -135,7 +135,7 @@ describe('compareBench on synthetic runs', () => {
           expect(c.verdict).toBe('NO CHANGE');
         },
       ),
-      { numRuns: 6 },
+      { numRuns: 4 },
     );
   });
 
@@ -150,7 +150,7 @@ describe('compareBench on synthetic runs', () => {
         });
         expect(c.metrics.filter((m) => m.verdict === 'REGRESSED').map((m) => m.metric)).toEqual([]);
       }),
-      { numRuns: 6 },
+      { numRuns: 4 },
     );
   });
 

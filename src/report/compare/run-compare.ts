@@ -68,6 +68,26 @@ export function prepareCompare(
   return { finish };
 }
 
+/**
+ * `bench --baseline`: the comparison prepared before the run, or nothing without a
+ * baseline; refuses flags that cannot work together.
+ */
+export function prepareBaseline(flags: {
+  baseline?: string;
+  tolerance?: string[];
+  shardCount: number;
+}): ReturnType<typeof prepareCompare> | undefined {
+  if (flags.tolerance && !flags.baseline)
+    throw new UserError('--tolerance needs --baseline FILE to compare with');
+  if (!flags.baseline) return undefined;
+  if (flags.shardCount > 1) {
+    throw new UserError(
+      "--baseline compares whole runs; merge the shards with 'report --merge', then run 'compare'",
+    );
+  }
+  return prepareCompare(flags.baseline, flags.tolerance ? { tolerance: flags.tolerance } : {});
+}
+
 /** Compares two results files. */
 export function runCompare(
   baselineFile: string,
