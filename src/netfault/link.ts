@@ -6,8 +6,12 @@
 import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
 
-/** Bytes queued in the proxy before it stops reading the sender. */
-export const HIGH_WATER = 256 * 1024;
+/**
+ * Bytes queued in the proxy before it stops reading the sender: what one direction of a
+ * connection holds in flight, like a TCP window. With a delay it also caps the rate, at
+ * HIGH_WATER per delay (10 MiB/s at 100 ms), as the bandwidth-delay product does on a real path.
+ */
+export const HIGH_WATER = 1024 * 1024;
 const LOW_WATER = HIGH_WATER / 2;
 /** A bandwidth cap releases bytes in slices of about this long, so they trickle. */
 const SLICE_MS = 10;
