@@ -28,6 +28,12 @@ export interface FloodOptions {
   reserve?: number;
   /** The case's own stream (in the case's space) as the first lane; otherwise every lane is a helper. */
   main?: CaseStream;
+  /** Goes on offering after the first OVERLOADED, holding the queue at its limit, until stopped. */
+  sustain?: boolean;
+  /** The helper lanes ask for INDEXED acks, so a case can see when their observations became visible. */
+  indexAcks?: boolean;
+  /** The helper lanes' sessions are `${label}-2`, `${label}-3`...: a case that floods twice needs another label. */
+  label?: string;
 }
 
 export interface FloodLane {
@@ -62,6 +68,7 @@ export class Flood {
   readonly firstOverload: Promise<AckEvent | undefined>;
   private resolveFirst: (a: AckEvent | undefined) => void = () => {};
   private stopped = false;
+  private lanesOffering = 0;
   private startedAt = 0;
   private lastSentAt = 0;
   private stall = { stop: () => 0 };
@@ -99,17 +106,20 @@ export class Flood {
     for (let i = f.lanes.length + 1; i <= streams; i++) {
       const space = ctx.newSpace();
       const { stream } = await ctx.start({
-        session: `flood-${i}`,
+        session: `${o.label ?? 'flood'}-${i}`,
         memorySpaceId: space,
+        indexAcks: o.indexAcks,
       });
       f.lanes.push(f.lane(stream, space));
     }
     ctx.note(
-      `flooding on ${streams} stream(s), each up to seq ${f.lastSeq} in its own space, until OVERLOADED ` +
+      `flooding on ${streams} stream(s), each up to seq ${f.lastSeq} in its own space, ` +
+        `${o.sustain ? 'holding the queue at its limit' : 'until OVERLOADED'} ` +
         `(queue capacity ${ctx.caps.queueCapacity}, at most ${FLOOD_MS} ms)`,
     );
     f.startedAt = ctx.clock.now();
     f.stall = stallWatch();
+    f.lanesOffering = f.lanes.length;
     const deadline = setTimeout(() => f.stop(), ctx.scaled(FLOOD_MS));
     f.done = Promise.all(f.lanes.map((l) => f.offerOn(l))).then(
       () => {
@@ -132,6 +142,11 @@ export class Flood {
     if (this.stopped) return;
     this.stopped = true;
     this.stallMs = this.stall.stop();
+  }
+
+  /** True once offering ended: stopped, or every lane offered all it may and read every outcome. */
+  get isOver(): boolean {
+    return this.stopped || this.lanesOffering === 0;
   }
 
   /** Waits for every outcome, drains and closes the helper streams, and says what was offered. */
@@ -195,12 +210,13 @@ export class Flood {
       }
       lane.lastAccepted = expected - 1n;
     }
+    this.lanesOffering--;
   }
 
   private overloadedAt(lane: FloodLane, a: AckEvent): void {
     if (lane.overloaded.length === 0 && this.lanes.every((l) => l.overloaded.length === 0)) {
       this.resolveFirst(a);
-      this.stop();
+      if (!this.o.sustain) this.stop();
     }
     lane.overloaded.push(a);
   }

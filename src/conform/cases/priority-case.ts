@@ -1,25 +1,24 @@
-// FLOW-9 and IDX-7 with the queue above 90%: a surge of normal observations on one
-// session fills the queue, and right behind it, at one moment, the case offers a
-// pair: a normal observation on a second session and an important one (importance
-// 0.9) on a third. Where the normal one is refused OVERLOADED, the important one must
-// be admitted; and it must become visible while normal observations admitted ahead
-// of it are not yet (seen in the order of the INDEXED acks, which the server sends
-// as batches become visible).
+// FLOW-9 and IDX-7 with the queue above 90%: a sustained flood of normal observations
+// holds the queue at its limit, and meanwhile the case offers pairs, one after the
+// other, each at one moment: a normal observation on one session and an important
+// one (importance 0.9) on another. Where the normal one is refused OVERLOADED, the
+// important one must be admitted; and it must become visible while normal
+// observations admitted ahead of it are not yet (seen in the order of the INDEXED
+// acks, which the server sends as batches become visible).
 import type { HistoryEvent } from '../../history/history.js';
 import type { CaseContext } from '../case-context.js';
-import { describeOutcome } from '../case-stream.js';
+import { type CaseStream, describeOutcome } from '../case-stream.js';
 import type { ConformCase } from '../case-types.js';
 import type { AckEvent } from '../event-kinds.js';
-import { STALL_MATTERS_MS, stallWatch, testerStalled } from '../tester-stall.js';
+import { STALL_MATTERS_MS, testerStalled } from '../tester-stall.js';
 import { behaved, type CaseVerdict, inconclusive } from '../verdict.js';
 import { drainClose } from './case-steps.js';
-import { Surge } from './surge.js';
+import { Flood, type FloodResult } from './flood.js';
+import { noOverload } from './no-overload.js';
 
 /** Pairs in which the normal observation was refused, each a chance for the important one to be refused too. */
 const PAIRS = 3;
 const IMPORTANT = 0.9;
-/** The most normal observations offered right before a pair. */
-const SURGE_MAX = 1024;
 /** How long the case keeps offering pairs (before --timeout-scale). */
 const PAIRS_MS = 10_000;
 
@@ -50,6 +49,16 @@ function overtaken(ctx: CaseContext, important: AckEvent, normalStreams: Set<num
     if (seq > covered) behind += seq - covered;
   }
   return Number(behind);
+}
+
+/** The state of the last StreamStatus the stream received, if any. */
+function lastState(ctx: CaseContext, stream: CaseStream): string | undefined {
+  const events = ctx.log.events;
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i] as HistoryEvent;
+    if (e.type === 'status' && e.stream === stream.id) return e.state;
+  }
+  return undefined;
 }
 
 /** IDX-7 over the important observations admitted while normal ones were refused. */
@@ -105,54 +114,70 @@ export const PRIORITY_CASE: ConformCase = {
     const indexAcks = ctx.caps.supportsIndexAcks;
     const important = (await ctx.start({ session: 'important', indexAcks })).stream;
     const normal = (await ctx.start({ session: 'normal', memorySpaceId: ctx.newSpace(), indexAcks })).stream;
-    const surge = new Surge(ctx, Math.min(cap, SURGE_MAX), indexAcks);
     let nextImportant = 1n;
     let nextNormal = 1n;
     let offered = 0;
     const admitted: AckEvent[] = [];
-    const watch = stallWatch();
+    const floods: FloodResult[] = [];
+    const normalStreams = new Set([normal.id]);
     const until = ctx.clock.now() + ctx.scaled(PAIRS_MS);
-    // A surge of normal observations right before each pair fills the queue; the pair
-    // arrives right behind it at one moment, so the queue is the same for both.
+    // A sustained flood holds the queue at its 90% limit: each observation the index
+    // takes out is offered again at once. Pairs follow one another for as long as it
+    // lasts, so a pair that arrives while the queue is at its limit is only a matter of
+    // tries, however slowly this tester runs; a flood that ran out (its streams offered
+    // all their spaces may hold, or its time) gives way to a fresh one.
     while (admitted.length < PAIRS && ctx.clock.now() < until) {
-      offered++;
-      await surge.send();
-      normal.send(nextNormal, ctx.episodes.valid());
-      important.send(nextImportant, ctx.episodes.valid({ importance: IMPORTANT }), { priority: true });
-      await surge.read();
-      const n = await normal.nextOutcome(ctx.scaled(10_000));
-      const i = await important.nextOutcome(ctx.scaled(10_000));
-      const refused =
-        n.kind === 'ack' &&
-        n.ack.status === 'REJECTED' &&
-        n.ack.reason === 'OVERLOADED' &&
-        n.ack.seq === nextNormal;
-      if (n.kind === 'ack' && n.ack.status === 'ACCEPTED' && n.ack.seq === nextNormal) nextNormal++;
-      else if (!refused)
-        return ctx.fail(`ACCEPTED or REJECTED OVERLOADED for normal seq=${nextNormal}`, describeOutcome(n));
-      if (i.kind === 'ack' && i.ack.status === 'ACCEPTED' && i.ack.seq === nextImportant) {
-        nextImportant++;
-        if (refused) admitted.push(i.ack);
-        continue;
+      const f = await Flood.start(ctx, { sustain: true, indexAcks, label: `flood${floods.length + 1}` });
+      for (const l of f.lanes) normalStreams.add(l.stream.id);
+      const first = await f.firstOverload;
+      while (first && admitted.length < PAIRS && !f.isOver && ctx.clock.now() < until) {
+        // The target says each change of state at once: a pair goes out only while its
+        // last word was OVERLOADED, so tries are not spent while the queue is below 90%.
+        if (lastState(ctx, normal) !== 'OVERLOADED') {
+          await normal.awaitStatus((st) => st.state === 'OVERLOADED', ctx.scaled(500), ctx.log.events.length);
+          continue;
+        }
+        offered++;
+        normal.send(nextNormal, ctx.episodes.valid());
+        important.send(nextImportant, ctx.episodes.valid({ importance: IMPORTANT }), { priority: true });
+        const n = await normal.nextOutcome(ctx.scaled(10_000));
+        const i = await important.nextOutcome(ctx.scaled(10_000));
+        const refused =
+          n.kind === 'ack' &&
+          n.ack.status === 'REJECTED' &&
+          n.ack.reason === 'OVERLOADED' &&
+          n.ack.seq === nextNormal;
+        if (n.kind === 'ack' && n.ack.status === 'ACCEPTED' && n.ack.seq === nextNormal) nextNormal++;
+        else if (!refused)
+          return ctx.fail(`ACCEPTED or REJECTED OVERLOADED for normal seq=${nextNormal}`, describeOutcome(n));
+        if (i.kind === 'ack' && i.ack.status === 'ACCEPTED' && i.ack.seq === nextImportant) {
+          nextImportant++;
+          if (refused) admitted.push(i.ack);
+          continue;
+        }
+        return ctx.fail(
+          `ACCEPTED for importance ${IMPORTANT} seq=${nextImportant}${refused ? ', offered with a normal observation that was REJECTED OVERLOADED (FLOW-9: admitted up to full capacity)' : ''}`,
+          describeOutcome(i),
+        );
       }
-      return ctx.fail(
-        `ACCEPTED for importance ${IMPORTANT} seq=${nextImportant}${refused ? ', offered with a normal observation that was REJECTED OVERLOADED (FLOW-9: admitted up to full capacity)' : ''}`,
-        describeOutcome(i),
-      );
+      floods.push(await f.finish());
     }
-    const stallMs = watch.stop();
-    await surge.close();
     await drainClose(ctx, important, nextImportant - 1n);
     await drainClose(ctx, normal, nextNormal - 1n);
+    if (admitted.length === 0 && floods.every((r) => r.overloaded.length === 0))
+      return inconclusive(
+        `${noOverload(floods.at(-1) as FloodResult)} (the last of ${floods.length} flood(s))`,
+      );
+    const stallMs = Math.max(...floods.map((r) => r.stallMs));
     const evidence =
       `${admitted.length} of ${offered} pairs offered while the queue refused normal observations, ` +
-      `each behind a surge of ${surge.size} normal observations`;
+      `under ${floods.length} sustained flood(s): ${floods.map((r) => r.offered).join('; ')}`;
     if (admitted.length === 0) {
       const stalled = stallMs >= STALL_MATTERS_MS ? `${testerStalled(stallMs)} meanwhile; ` : '';
       return inconclusive(`the queue was never above 90% when a pair arrived: ${stalled}${evidence}`);
     }
     ctx.note(evidence);
     if (!indexAcks) return behaved('unseen-order', evidence);
-    return visibilityOrder(ctx, admitted, new Set([normal.id, ...surge.streamIds]));
+    return visibilityOrder(ctx, admitted, normalStreams);
   },
 };
