@@ -1,5 +1,7 @@
 // `engram-stream bench FILE`: flags -> scenario -> runBench -> progress, summary,
 // results JSON (and HTML) -> exit code from the verdict.
+import { basename } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import {
   addConnectionOptions,
@@ -17,8 +19,11 @@ import { describeSchedule } from '../load/schedule/describe-schedule.js';
 import { parseShard, WHOLE_RUN } from '../load/schedule/shard.js';
 import { prepareBaseline } from '../report/compare/run-compare.js';
 import { renderSummary } from '../report/console/bench-summary.js';
+import { Dashboard } from '../report/live/dashboard.js';
 import { writeOutputs } from '../report/write-outputs.js';
 import { defaultResultsPath } from '../results/results-path.js';
+import { formatDuration, parseDuration } from '../util/duration.js';
+import { parseListenAddress } from '../util/listen-address.js';
 import { ensureOutputDir } from '../util/output-file.js';
 import { compareExitCode, VERDICT_EXIT } from './exit-codes.js';
 
@@ -33,6 +38,8 @@ interface BenchFlags extends ConnectionFlags {
   startAt?: string;
   baseline?: string;
   tolerance?: string[];
+  dashboard?: string;
+  dashboardLinger: string;
 }
 
 export function register(program: Command): void {
@@ -66,6 +73,11 @@ export function register(program: Command): void {
       "with --baseline: how much worse a metric may get, e.g. 'staleness.p99=+10%' (repeatable)",
       (v: string, prev: string[] = []) => [...prev, v],
     )
+    .option(
+      '--dashboard <[host:]port>',
+      'serve a live dashboard of the run (host default 127.0.0.1; port 0 picks a free one)',
+    )
+    .option('--dashboard-linger <duration>', 'keep the dashboard up this long after the run, e.g. 5m', '0s')
     .action(async (file: string, flags: BenchFlags) => {
       const scenario = loadScenario(file);
       const shard = flags.shard ? parseShard(flags.shard) : WHOLE_RUN;
@@ -81,34 +93,55 @@ export function register(program: Command): void {
       const connection = connectionFlagsOf(flags);
       connectionFromFlags(connection);
       for (const file of [flags.json, flags.html]) if (file) ensureOutputDir(file);
-      if (startAt !== undefined && !flags.quiet) {
-        process.stderr.write(
-          `starting at ${new Date(startAt).toISOString()} (in ${((startAt - Date.now()) / 1000).toFixed(1)} s) once every session is ready\n`,
-        );
-      }
-      const progress = createProgress(progressMode(flags.quiet ?? false), scenario);
-      const results = await runBench({
-        scenario,
-        shard,
-        signal: stopOnCtrlC(),
-        ...(flags.target ? { target: flags.target } : {}),
-        ...(workers !== undefined ? { workers } : {}),
-        ...(startAt !== undefined ? { startAt } : {}),
-        connection,
-        onProgress: (p) => progress.update(p),
-      }).finally(() => progress.stop());
-      const paths = {
-        json: flags.json ?? defaultResultsPath(results),
-        ...(flags.html ? { html: flags.html } : {}),
-      };
-      writeOutputs(results, paths);
-      process.stdout.write(renderSummary(results, paths));
-      process.exitCode = VERDICT_EXIT[results.verdict];
-      if (comparison) {
-        const compared = comparison.finish(paths.json, results);
-        process.stdout.write(`\n${compared.text}`);
-        // The comparison decides only a run that passed on its own.
-        if (results.verdict === 'passed') process.exitCode = compareExitCode(compared.comparison.verdict);
+      const listen = flags.dashboard ? parseListenAddress(flags.dashboard, '--dashboard') : undefined;
+      const lingerMs = parseDuration(flags.dashboardLinger, '--dashboard-linger');
+      const dashboard = listen
+        ? await Dashboard.start({ listen, scenario, shard: { index: shard.index, count: shard.count } })
+        : undefined;
+      try {
+        if (dashboard) process.stdout.write(`dashboard at ${dashboard.url}\n`);
+        if (startAt !== undefined && !flags.quiet) {
+          process.stderr.write(
+            `starting at ${new Date(startAt).toISOString()} (in ${((startAt - Date.now()) / 1000).toFixed(1)} s) once every session is ready\n`,
+          );
+        }
+        const signal = stopOnCtrlC();
+        const progress = createProgress(progressMode(flags.quiet ?? false), scenario);
+        const results = await runBench({
+          scenario,
+          shard,
+          signal,
+          ...(flags.target ? { target: flags.target } : {}),
+          ...(workers !== undefined ? { workers } : {}),
+          ...(startAt !== undefined ? { startAt } : {}),
+          connection,
+          onProgress: (p) => {
+            progress.update(p);
+            dashboard?.update(p);
+          },
+        }).finally(() => progress.stop());
+        const paths = {
+          json: flags.json ?? defaultResultsPath(results),
+          ...(flags.html ? { html: flags.html } : {}),
+        };
+        writeOutputs(results, paths);
+        dashboard?.finish(results, `${basename(paths.json).replace(/\.json$/, '')}.html`);
+        process.stdout.write(renderSummary(results, paths));
+        process.exitCode = VERDICT_EXIT[results.verdict];
+        if (comparison) {
+          const compared = comparison.finish(paths.json, results);
+          process.stdout.write(`\n${compared.text}`);
+          // The comparison decides only a run that passed on its own.
+          if (results.verdict === 'passed') process.exitCode = compareExitCode(compared.comparison.verdict);
+        }
+        if (dashboard && lingerMs > 0 && !signal.aborted) {
+          process.stderr.write(
+            `dashboard stays at ${dashboard.url} for ${formatDuration(lingerMs)} (Ctrl-C to stop now)\n`,
+          );
+          await sleep(lingerMs, undefined, { signal }).catch(() => {});
+        }
+      } finally {
+        await dashboard?.close();
       }
     });
   addConnectionOptions(command);

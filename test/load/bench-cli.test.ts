@@ -4,8 +4,10 @@
 // target, and --dry-run. A verdict can be INCONCLUSIVE when the shared machine
 // starves the generator; the tests then check that the results say so and that
 // the exit code follows the verdict, never a pass.
+
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -122,6 +124,30 @@ describe('bench through the CLI', () => {
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain('bad.yaml:');
+  });
+
+  it('exits 2 with one line for a bad --dashboard or --dashboard-linger, or a port in use', async () => {
+    for (const args of [
+      ['--dashboard', 'localhost:http'],
+      ['--dashboard', '70000'],
+      ['--dashboard', '0', '--dashboard-linger', 'forever'],
+    ]) {
+      const run = await cli(['bench', small('dashboard-flags', []), '--quiet', ...args]);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toMatch(/--dashboard/);
+    }
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', () => r()));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const run = await cli(['bench', small('dashboard-taken', []), '--quiet', '--dashboard', String(port)]);
+      expect(run.code).toBe(2);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toContain(`127.0.0.1:${port}`);
+    } finally {
+      taken.close();
+    }
   });
 
   it('exits 2 when the target cannot be reached', async () => {

@@ -32,7 +32,11 @@ export async function openHtml(browser: Browser, name: string, html: string, dar
   mkdirSync(REPORTS, { recursive: true });
   const file = join(REPORTS, `${name}.html`);
   writeFileSync(file, html);
-  const url = pathToFileURL(file).href;
+  return openUrl(browser, pathToFileURL(file).href, dark);
+}
+
+/** Opens a page, recording every request and every console complaint. */
+export async function openUrl(browser: Browser, url: string, dark: boolean) {
   const page = await browser.newPage({
     viewport: { width: 1100, height: 900 },
     colorScheme: dark ? 'dark' : 'light',

@@ -7,8 +7,11 @@ import type { Scenario } from '../scenario/scenario.js';
 
 export type ProgressMode = 'bars' | 'lines' | 'quiet';
 
+/** What the progress display reads of each tick. */
+type ProgressTick = Pick<BenchProgress, 'tMs' | 'phase' | 'totals'>;
+
 export interface ProgressReporter {
-  update(p: BenchProgress): void;
+  update(p: ProgressTick): void;
   stop(): void;
 }
 
@@ -24,7 +27,7 @@ interface Rates {
 }
 
 /** Rates over the time since the previous update. */
-function rateTracker(): (p: BenchProgress) => Rates {
+function rateTracker(): (p: ProgressTick) => Rates {
   let last = { t: 0, accepted: 0, offered: 0 };
   return (p) => {
     const dt = Math.max(1, p.tMs - last.t) / 1000;

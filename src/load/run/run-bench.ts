@@ -15,6 +15,7 @@ import type {
   BenchResults,
   Marker,
   PhaseResult,
+  SeriesPoint,
   StartRecord,
   ThresholdResult,
 } from '../../results/results.js';
@@ -45,6 +46,14 @@ export interface BenchProgress {
   tMs: number;
   phase: Phase | undefined;
   totals: LiveTotals;
+  /** Phase changes and faults due so far (and an abort, if one came). */
+  markers: readonly Marker[];
+  /** The per-second points that got data since the last call (for a live view). */
+  changedSeconds: () => SeriesPoint[];
+  /** Any second's point as it stands now. */
+  pointAt: (second: number) => SeriesPoint;
+  /** The generator process's CPU since the run's start, % of one core (all threads). */
+  cpuPercent: number;
 }
 
 export interface BenchOptions {
@@ -183,7 +192,15 @@ async function runAgainst(o: BenchOptions, setup: RunSetup): Promise<BenchResult
   };
   const tick = setInterval(() => {
     const tMs = epochNow() - epochOrigin;
-    o.onProgress?.({ tMs, phase: phaseAt(scenario, tMs), totals: series.totals });
+    o.onProgress?.({
+      tMs,
+      phase: phaseAt(scenario, tMs),
+      totals: series.totals,
+      markers: markers.filter((m) => m.t <= tMs),
+      changedSeconds: () => series.takeChanged(scenario, epochOrigin),
+      pointAt: (second) => series.pointAt(second, scenario, epochOrigin),
+      cpuPercent: cpu.percent(),
+    });
     if (abortedBy || interrupted) return;
     const failed = liveAbortCheck(scenario, series.totals);
     if (failed) {

@@ -42,10 +42,13 @@ export interface LiveTotals {
   ackLatency: Histogram;
   staleness: Histogram;
   serverState: string;
+  lateSends: number;
 }
 
 export class SeriesAccumulator {
   private readonly seconds = new Map<number, Second>();
+  /** Seconds that got data since the last takeChanged(): what a live view redraws. */
+  private readonly changed = new Set<number>();
   readonly totals: LiveTotals = {
     second: 0,
     offered: 0,
@@ -56,10 +59,12 @@ export class SeriesAccumulator {
     ackLatency: newHistogram(),
     staleness: newHistogram(),
     serverState: 'UNSPECIFIED',
+    lateSends: 0,
   };
 
   add(snapshots: readonly SecondSnapshot[]): void {
     for (const s of snapshots) {
+      this.changed.add(s.second);
       let x = this.seconds.get(s.second);
       if (!x) {
         x = {
@@ -99,6 +104,7 @@ export class SeriesAccumulator {
       t.sent += s.sent;
       t.accepted += s.accepted;
       t.rejected += rejected;
+      t.lateSends += s.lateSends ?? 0;
       if (s.second >= t.second) {
         t.second = s.second;
         t.inFlight = x.inFlight;
@@ -115,26 +121,35 @@ export class SeriesAccumulator {
     let last = -1;
     for (const second of this.seconds.keys()) last = Math.max(last, second);
     const out: SeriesPoint[] = [];
-    for (let second = 0; second <= last; second++) {
-      const x = this.seconds.get(second);
-      const phase = phaseAt(scenario, second * 1000) ?? scenario.phases[scenario.phases.length - 1];
-      const point: SeriesPoint = {
-        second,
-        epochMs: Math.round(epochOrigin + second * 1000),
-        phase: phase?.name ?? '',
-        offered: x?.offered ?? 0,
-        sent: x?.sent ?? 0,
-        accepted: x?.accepted ?? 0,
-        rejected: x?.rejected ?? {},
-        indexed: x?.indexed ?? 0,
-        inFlight: x?.inFlight ?? 0,
-        serverState: x?.serverState ?? 'UNSPECIFIED',
-      };
-      if (x?.ackLatency.length) point.ackLatency = mergeParts(x.ackLatency);
-      if (x?.staleness.length) point.staleness = mergeParts(x.staleness);
-      out.push(point);
-    }
+    for (let second = 0; second <= last; second++) out.push(this.pointAt(second, scenario, epochOrigin));
     return out;
+  }
+
+  /** The points of the seconds that got data since the last call, in order. */
+  takeChanged(scenario: Scenario, epochOrigin: number): SeriesPoint[] {
+    const seconds = [...this.changed].sort((a, b) => a - b);
+    this.changed.clear();
+    return seconds.map((second) => this.pointAt(second, scenario, epochOrigin));
+  }
+
+  pointAt(second: number, scenario: Scenario, epochOrigin: number): SeriesPoint {
+    const x = this.seconds.get(second);
+    const phase = phaseAt(scenario, second * 1000) ?? scenario.phases[scenario.phases.length - 1];
+    const point: SeriesPoint = {
+      second,
+      epochMs: Math.round(epochOrigin + second * 1000),
+      phase: phase?.name ?? '',
+      offered: x?.offered ?? 0,
+      sent: x?.sent ?? 0,
+      accepted: x?.accepted ?? 0,
+      rejected: x?.rejected ?? {},
+      indexed: x?.indexed ?? 0,
+      inFlight: x?.inFlight ?? 0,
+      serverState: x?.serverState ?? 'UNSPECIFIED',
+    };
+    if (x?.ackLatency.length) point.ackLatency = mergeParts(x.ackLatency);
+    if (x?.staleness.length) point.staleness = mergeParts(x.staleness);
+    return point;
   }
 }
 

@@ -28,6 +28,8 @@ export interface SecondSnapshot {
   ackLatency?: string;
   staleness?: string;
   serverState: string;
+  /** Sends later than the late budget, for the live view of the generator's health. */
+  lateSends?: number;
 }
 
 interface SecondBucket {
@@ -39,6 +41,7 @@ interface SecondBucket {
   ackLatency: Histogram | undefined;
   staleness: Histogram | undefined;
   state: string;
+  late: number;
 }
 
 export interface PhaseMetrics {
@@ -123,6 +126,7 @@ export class WorkerMetrics implements DriverEvents {
         ackLatency: undefined,
         staleness: undefined,
         state: 'UNSPECIFIED',
+        late: 0,
       };
       this.seconds.set(second, b);
     }
@@ -141,7 +145,9 @@ export class WorkerMetrics implements DriverEvents {
     this.countIn(p, first ? 'first_sends' : 'retries');
     this.firstSendLateMs ??= t - intendedT;
     if (delay) this.countIn(p, DELAY_COUNTER[delay]);
-    this.bucket(t).sent++;
+    const b = this.bucket(t);
+    b.sent++;
+    if (delay === 'late') b.late++;
   }
 
   accepted(t: number, intendedT: number, sentT: number): void {
@@ -217,6 +223,7 @@ export class WorkerMetrics implements DriverEvents {
       };
       if (b.ackLatency) snapshot.ackLatency = hdr.encodeIntoCompressedBase64(b.ackLatency);
       if (b.staleness) snapshot.staleness = hdr.encodeIntoCompressedBase64(b.staleness);
+      if (b.late > 0) snapshot.lateSends = b.late;
       out.push(snapshot);
       this.flushed.add(second);
       this.seconds.delete(second);

@@ -1,32 +1,107 @@
 // The bench report's charts: what happened second by second, then the percentile spectra.
-import type { BenchResults } from '../../results/results.js';
+// The over-time charts are drawn from plain per-point figures (OverTimeData), so the live
+// dashboard draws the very same pictures while the run goes.
+import type { BenchResults, Marker, SeriesPoint } from '../../results/results.js';
+import type { Bound } from './bound-line.js';
 import { OKABE_ITO, seriesColour } from './palette.js';
-import { percentilesPerSecond, rejectionsPerSecond } from './series-stats.js';
+import { type Percentiles, percentilesOf, rejectionsPerSecond } from './series-stats.js';
 import { type SpectrumLine, spectrumChart } from './spectrum-chart.js';
 import { stalenessBound } from './staleness-bound.js';
 import { stateBandChart } from './state-band-chart.js';
 import { type Line, type TimeChartSpec, timeChart } from './time-chart.js';
 
-function percentileLines(p: ReturnType<typeof percentilesPerSecond>): Line[] {
+/**
+ * One point of the over-time charts: a second of the run, or, in a live view of a long
+ * run, several old seconds merged (counts are then per-second averages over the span).
+ */
+export interface OverTimePoint {
+  second: number;
+  span: number;
+  offered: number;
+  sent: number;
+  accepted: number;
+  indexed: number;
+  inFlight: number;
+  rejected: Record<string, number>;
+  serverState: string;
+  ackLatency: Percentiles | null;
+  staleness: Percentiles | null;
+}
+
+/** Everything the over-time charts draw; the report and the live dashboard both fill it. */
+export interface OverTimeData {
+  points: OverTimePoint[];
+  durationS: number;
+  markers: Marker[];
+  bound?: Bound;
+  /** Said instead of an empty chart. */
+  noAckLatency: string;
+  noStaleness: string;
+}
+
+function percentileLines(points: OverTimePoint[], key: 'ackLatency' | 'staleness'): Line[] {
+  const at = (k: keyof Percentiles) => points.map((p) => p[key]?.[k] ?? null);
   return [
-    { label: 'median (p50)', colour: OKABE_ITO.blue, values: p.p50 },
-    { label: '99th percentile (p99)', colour: OKABE_ITO.orange, values: p.p99 },
-    { label: 'maximum', colour: OKABE_ITO.reddishPurple, values: p.max, dashed: true },
+    { label: 'median (p50)', colour: OKABE_ITO.blue, values: at('p50') },
+    { label: '99th percentile (p99)', colour: OKABE_ITO.orange, values: at('p99') },
+    { label: 'maximum', colour: OKABE_ITO.reddishPurple, values: at('max'), dashed: true },
   ];
 }
 
 /** Why a histogram has no samples: what the run said, or that none were recorded. */
-function noSamples(r: BenchResults, metric: string, what: string): string {
-  const why = r.unavailable.find((u) => u.metric === metric)?.why;
+export function noSamples(unavailable: BenchResults['unavailable'], metric: string, what: string): string {
+  const why = unavailable.find((u) => u.metric === metric)?.why;
   return `No ${what} was measured${why ? `: ${why}` : ' in this run'}.`;
 }
 
-export function overTimeCharts(r: BenchResults): string {
+export const NO_ACK_LATENCY = 'acknowledgement latency';
+export const NO_STALENESS = 'staleness from INDEXED acknowledgements';
+
+/** One second of the results as the charts draw it. */
+export function overTimePoint(p: SeriesPoint): OverTimePoint {
+  return {
+    second: p.second,
+    span: 1,
+    offered: p.offered,
+    sent: p.sent,
+    accepted: p.accepted,
+    indexed: p.indexed,
+    inFlight: p.inFlight,
+    rejected: { ...p.rejected },
+    serverState: p.serverState,
+    ackLatency: percentilesOf(p.ackLatency),
+    staleness: percentilesOf(p.staleness),
+  };
+}
+
+export function overTimeData(r: BenchResults): OverTimeData {
   const seconds = r.series.map((p) => p.second);
-  const durationS = Math.max(r.durationMs / 1000, ...seconds.map((s) => s + 1));
-  const common = { seconds, durationS, markers: r.markers, noData: 'Nothing was recorded in this run.' };
   const bound = stalenessBound(r);
-  const rejections = rejectionsPerSecond(r.series);
+  return {
+    points: r.series.map(overTimePoint),
+    durationS: Math.max(r.durationMs / 1000, ...seconds.map((s) => s + 1)),
+    markers: r.markers,
+    ...(bound ? { bound } : {}),
+    noAckLatency: noSamples(r.unavailable, 'ack_latency', NO_ACK_LATENCY),
+    noStaleness: noSamples(r.unavailable, 'staleness', NO_STALENESS),
+  };
+}
+
+export function overTimeCharts(r: BenchResults): string {
+  return drawOverTime(overTimeData(r));
+}
+
+export function drawOverTime(d: OverTimeData): string {
+  const { points } = d;
+  // A point is drawn at the middle of the seconds it covers.
+  const seconds = points.map((p) => p.second + (p.span - 1) / 2);
+  const common = {
+    seconds,
+    durationS: d.durationS,
+    markers: d.markers,
+    noData: 'Nothing was recorded in this run.',
+  };
+  const rejections = rejectionsPerSecond(points);
   const rejectionLines: Line[] =
     rejections.size === 0
       ? [
@@ -44,10 +119,10 @@ export function overTimeCharts(r: BenchResults): string {
     how: 'Time from the ACCEPTED acknowledgement to the first INDEXED acknowledgement covering it, per second. Lower is better; the red line is the limit the scenario sets.',
     yLabel: 'Staleness (ms)',
     durations: true,
-    noData: noSamples(r, 'staleness', 'staleness from INDEXED acknowledgements'),
-    lines: percentileLines(percentilesPerSecond(r.series, 'staleness')),
+    noData: d.noStaleness,
+    lines: percentileLines(points, 'staleness'),
   };
-  if (bound) staleness.bound = bound;
+  if (d.bound) staleness.bound = d.bound;
   const rate: TimeChartSpec = {
     ...common,
     id: 'rate',
@@ -58,16 +133,16 @@ export function overTimeCharts(r: BenchResults): string {
       {
         label: 'offered (schedule)',
         colour: OKABE_ITO.grey,
-        values: r.series.map((p) => p.offered),
+        values: points.map((p) => p.offered),
         dashed: true,
       },
-      { label: 'sent', colour: OKABE_ITO.blue, values: r.series.map((p) => p.sent) },
+      { label: 'sent', colour: OKABE_ITO.blue, values: points.map((p) => p.sent) },
       {
         label: 'accepted (achieved)',
         colour: OKABE_ITO.bluishGreen,
-        values: r.series.map((p) => p.accepted),
+        values: points.map((p) => p.accepted),
       },
-      { label: 'indexed', colour: OKABE_ITO.orange, values: r.series.map((p) => p.indexed) },
+      { label: 'indexed', colour: OKABE_ITO.orange, values: points.map((p) => p.indexed) },
     ],
   };
   const ackLatency: TimeChartSpec = {
@@ -77,8 +152,8 @@ export function overTimeCharts(r: BenchResults): string {
     how: 'Time from when each observation was scheduled to be sent to its ACCEPTED or REJECTED acknowledgement, per second (measured from the intended time, so a stalled sender cannot hide delays).',
     yLabel: 'Ack latency (ms)',
     durations: true,
-    noData: noSamples(r, 'ack_latency', 'acknowledgement latency'),
-    lines: percentileLines(percentilesPerSecond(r.series, 'ackLatency')),
+    noData: d.noAckLatency,
+    lines: percentileLines(points, 'ackLatency'),
   };
   const rejected: TimeChartSpec = {
     ...common,
@@ -94,14 +169,14 @@ export function overTimeCharts(r: BenchResults): string {
     title: 'Observations in flight',
     how: 'Observations sent but not yet acknowledged, at the end of each second. A steady climb means the server falls behind.',
     yLabel: 'Unacknowledged observations (count)',
-    lines: [{ label: 'in flight', colour: OKABE_ITO.blue, values: r.series.map((p) => p.inFlight) }],
+    lines: [{ label: 'in flight', colour: OKABE_ITO.blue, values: points.map((p) => p.inFlight) }],
   };
   return [
     timeChart(rate),
     timeChart(ackLatency),
     timeChart(staleness),
     timeChart(rejected),
-    stateBandChart(r.series, durationS, r.markers),
+    stateBandChart(points, d.durationS, d.markers),
     timeChart(inFlight),
   ].join('');
 }

@@ -71,17 +71,21 @@ export interface PageSpec {
   subtitle: string;
   body: string;
   script?: string;
+  /** A live page may open an event stream to its own origin, and nothing else. */
+  connectSelf?: boolean;
 }
 
-function contentSecurityPolicy(script: string | undefined): string {
+function contentSecurityPolicy(spec: PageSpec): string {
+  const { script } = spec;
   const scriptSrc = script ? `'sha256-${createHash('sha256').update(script).digest('base64')}'` : "'none'";
-  return `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src ${scriptSrc}; base-uri 'none'; form-action 'none'`;
+  const connect = spec.connectSelf ? "; connect-src 'self'" : '';
+  return `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src ${scriptSrc}${connect}; base-uri 'none'; form-action 'none'`;
 }
 
 export function page(spec: PageSpec): string {
   return (
     '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">' +
-    `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(spec.script)}">` +
+    `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(spec)}">` +
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
     `<title>${escapeMarkup(spec.title)}</title><style>${STYLE}</style></head><body>` +
     `<header><h1>${escapeMarkup(spec.title)}</h1><p class="subtitle">${escapeMarkup(spec.subtitle)}</p></header>` +

@@ -1,7 +1,7 @@
 // The server's state over time as lanes: position and colour both say the state,
 // so the chart reads without colour vision.
 
-import type { Marker, SeriesPoint } from '../../results/results.js';
+import type { Marker } from '../../results/results.js';
 import { escapeMarkup } from '../escape.js';
 import { chartSvg, PLOT, px } from './chart-frame.js';
 import { figure } from './figure.js';
@@ -25,7 +25,7 @@ function laneOf(state: string): string {
  * The state in force each second: a server reports its state on changes, so a second
  * without a report (UNSPECIFIED) keeps the last one; undefined before the first report.
  */
-function statesInForce(series: SeriesPoint[]): (string | undefined)[] {
+function statesInForce(series: StatePoint[]): (string | undefined)[] {
   let last: string | undefined;
   return series.map((p) => {
     if (p.serverState !== 'UNSPECIFIED') last = p.serverState;
@@ -33,7 +33,15 @@ function statesInForce(series: SeriesPoint[]): (string | undefined)[] {
   });
 }
 
-export function stateBandChart(series: SeriesPoint[], durationS: number, markers: Marker[]): string {
+/** The state of one point: a second, or several when a live view has merged old seconds. */
+export interface StatePoint {
+  second: number;
+  /** Seconds the point covers; 1 when absent. */
+  span?: number;
+  serverState: string;
+}
+
+export function stateBandChart(series: StatePoint[], durationS: number, markers: Marker[]): string {
   const states = statesInForce(series);
   const hasOther = states.some((s) => s !== undefined && laneOf(s) === OTHER);
   const lanes: string[] = [...LANES, ...(hasOther ? [OTHER] : [])];
@@ -53,7 +61,7 @@ export function stateBandChart(series: SeriesPoint[], durationS: number, markers
         .filter((_, i) => states[i] !== undefined && laneOf(states[i] as string) === lane)
         .map(
           (p) =>
-            `M${px(x.toPx(p.second))} ${top}H${px(x.toPx(p.second + 1))}V${bottom}H${px(x.toPx(p.second))}Z`,
+            `M${px(x.toPx(p.second))} ${top}H${px(x.toPx(p.second + (p.span ?? 1)))}V${bottom}H${px(x.toPx(p.second))}Z`,
         )
         .join('');
       if (d === '') return '';
