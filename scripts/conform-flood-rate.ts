@@ -11,6 +11,7 @@ import { Flood } from '../src/conform/cases/flood.js';
 import { discoverCapabilities } from '../src/conform/target-capabilities.js';
 import { startEmbeddedServer } from '../src/endpoint/embedded-server.js';
 import { makeEngramClient } from '../src/protocol/service-definition.js';
+import { grpcStreamClient } from '../src/protocol/stream-client.js';
 
 const STREAMS = [1, 2, 4, 8];
 const RUNS = 3;
@@ -20,14 +21,15 @@ async function offeredPerSecond(streams: number): Promise<number> {
   const server = await startEmbeddedServer({
     args: ['--dim', '384', '--queue-capacity', LARGE, '--max-elements', LARGE],
   });
-  const client = makeEngramClient(server.address);
+  const target = grpcStreamClient(makeEngramClient(server.address));
   try {
     const metadata = new grpc.Metadata();
-    const capabilities = await discoverCapabilities(client, server.address, metadata, 5000);
+    const capabilities = await discoverCapabilities(target, server.address, metadata, 5000);
     const ctx = new CaseContext('flood-rate', {
-      client,
+      streams: target,
       address: server.address,
-      credentials: grpc.credentials.createInsecure(),
+      dial: (via, channelOptions) =>
+        grpcStreamClient(makeEngramClient(via, grpc.credentials.createInsecure(), channelOptions)),
       metadata,
       capabilities,
       timeoutScale: 1,
@@ -39,7 +41,7 @@ async function offeredPerSecond(streams: number): Promise<number> {
     if (await f.firstOverload) throw new Error('the flood was refused: the queue is not large enough');
     return f.offer().perSecond;
   } finally {
-    client.close();
+    target.close();
     await server.stop(2000);
   }
 }

@@ -9,6 +9,7 @@ import {
   connectionFlagsOf,
   connectionFromFlags,
 } from '../endpoint/connection-options.js';
+import { addTransportOptions, type TransportFlags, transportChoice } from '../endpoint/stream-target.js';
 import { createProgress, progressMode } from '../load/output/progress.js';
 import { stopOnCtrlC } from '../load/run/interrupt.js';
 import { runBench } from '../load/run/run-bench.js';
@@ -27,7 +28,7 @@ import { parseListenAddress } from '../util/listen-address.js';
 import { ensureOutputDir } from '../util/output-file.js';
 import { compareExitCode, VERDICT_EXIT } from './exit-codes.js';
 
-interface BenchFlags extends ConnectionFlags {
+interface BenchFlags extends ConnectionFlags, TransportFlags {
   target?: string;
   json?: string;
   html?: string;
@@ -48,8 +49,8 @@ export function register(program: Command): void {
     .description('Run a YAML load scenario against a server (default: the embedded reference server)')
     .argument('<file>', 'scenario file, e.g. scenarios/smoke.yaml')
     .option(
-      '--target <host:port>',
-      'server to benchmark; without it, bench starts the embedded reference server',
+      '--target <host:port|ws-url>',
+      'server to benchmark: host:port (gRPC) or ws://HOST:PORT/v1/stream (WebSocket); without it, bench starts the embedded reference server',
     )
     .option('--json <file>', 'results JSON (default: reports/bench-<scenario>-<time>.json)')
     .option('--html <file>', 'also write the self-contained HTML report')
@@ -89,6 +90,11 @@ export function register(program: Command): void {
       const workers = parseWorkers(flags.workers);
       // Before the run, so that a missing baseline or a bad tolerance costs no run.
       const comparison = prepareBaseline({ ...flags, shardCount: shard.count });
+      const transport = transportChoice(
+        flags,
+        flags.target ?? scenario.target.address,
+        scenario.target.transport,
+      );
       // Read the TLS and token files now, so that a bad one is an error before the run.
       const connection = connectionFlagsOf(flags);
       connectionFromFlags(connection);
@@ -115,6 +121,7 @@ export function register(program: Command): void {
           ...(workers !== undefined ? { workers } : {}),
           ...(startAt !== undefined ? { startAt } : {}),
           connection,
+          transport,
           onProgress: (p) => {
             progress.update(p);
             dashboard?.update(p);
@@ -144,5 +151,5 @@ export function register(program: Command): void {
         await dashboard?.close();
       }
     });
-  addConnectionOptions(command);
+  addTransportOptions(addConnectionOptions(command));
 }

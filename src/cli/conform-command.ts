@@ -12,12 +12,13 @@ import {
   type ConnectionFlags,
   connectionFromFlags,
 } from '../endpoint/connection-options.js';
+import { addTransportOptions, type TransportFlags } from '../endpoint/stream-target.js';
 import { caseLine, consoleChalk, summaryTable } from '../report/console/conform-summary.js';
 import { writeOutputs } from '../report/write-outputs.js';
 import { defaultResultsPath } from '../results/results-path.js';
 import { VERDICT_EXIT } from './exit-codes.js';
 
-interface ConformFlags extends ConnectionFlags {
+interface ConformFlags extends ConnectionFlags, TransportFlags {
   target?: string;
   case?: string[];
   exclude?: string[];
@@ -43,7 +44,7 @@ export function register(program: Command): void {
     .description('Run the conformance suite against a server (default: the embedded reference server)')
     .option(
       '--target <host:port>',
-      'server to test; without it, conform starts the embedded reference server',
+      'server to test: host:port (gRPC) or ws://HOST:PORT/v1/stream (WebSocket); without it, conform starts the embedded reference server',
     )
     .option(
       '--case <pattern>',
@@ -68,7 +69,7 @@ export function register(program: Command): void {
       'known deviations (YAML: case id pattern: outcome  # why); exit 0 when every outcome matches',
     )
     .option('--write-expect <file>', "write this run's deviations as an expectations file, to start green");
-  addConnectionOptions(command).action(async (flags: ConformFlags) => {
+  addTransportOptions(addConnectionOptions(command)).action(async (flags: ConformFlags) => {
     const cases = splitPatterns(flags.case);
     const exclude = splitPatterns(flags.exclude);
     if (flags.list) {

@@ -43,8 +43,16 @@ export function register(program: Command): void {
       formatDuration(d.heartbeatIntervalMs),
     )
     .option('--metrics-port <n>', 'Prometheus /metrics port; 0 = off', String(d.metricsPort))
+    .option(
+      '--http-port <n>',
+      'HTTP listener: WebSocket GET /v1/stream and GET /api/v1/memories/recall; 0 picks a free port (off unless given)',
+    )
     .option('--max-text-bytes <n>', 'limit on Episode.what in UTF-8 bytes', String(d.maxTextBytes))
-    .option('--max-message-bytes <n>', 'gRPC receive limit per request', String(d.maxMessageBytes))
+    .option(
+      '--max-message-bytes <n>',
+      'receive limit per request (gRPC message, WebSocket frame)',
+      String(d.maxMessageBytes),
+    )
     .option(
       '--keepalive-time <duration>',
       'ping each connection this often to find dead peers',
@@ -83,5 +91,6 @@ export function register(program: Command): void {
       // Signals first: whoever waits for the ready line may stop the server right after it.
       stopOnSignals(server);
       process.stdout.write(`listening on ${server.address}\n`);
+      if (server.httpAddress) process.stdout.write(`http listening on ${server.httpAddress}\n`);
     });
 }

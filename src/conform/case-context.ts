@@ -3,12 +3,13 @@
 // by --timeout-scale. A procedure ends with a verdict, or early through fail().
 import { randomBytes } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
+import type { ChannelOptions } from '@grpc/grpc-js';
 import type { SessionKey } from '../history/history.js';
 import type { Episode, StreamCapabilities, StreamInitAck } from '../protocol/messages.js';
 import { type RecallAnswer, RecallRecorder } from '../protocol/recall-recorder.js';
 import type { InitOptions } from '../protocol/recorded-stream.js';
 import { type RunClock, runClock } from '../protocol/run-clock.js';
-import type { EngramClient } from '../protocol/service-definition.js';
+import type { StreamClient } from '../protocol/stream-client.js';
 import { CaseEpisodes } from './case-episodes.js';
 import { CaseNetwork } from './case-network.js';
 import { CaseStop } from './case-stop.js';
@@ -24,10 +25,12 @@ export const DEFAULT_DIM = 768;
 export const ANSWER_TIMEOUT_MS = 2000;
 
 export interface CaseEnvironment {
-  client: EngramClient;
-  /** host:port of the target and how to dial it: cases that put a fault proxy in between dial it themselves. */
+  /** The target over its transport (gRPC, or WebSocket in one dialect). */
+  streams: StreamClient;
+  /** host:port or ws:// URL of the target: cases that put a fault proxy in between dial it themselves. */
   address: string;
-  credentials: grpc.ChannelCredentials;
+  /** The same target dialled at another host:port (a route through a fault proxy) with extra gRPC options. */
+  dial(via: string, channelOptions: ChannelOptions): StreamClient;
   metadata: grpc.Metadata;
   /** What the target said in its init ack when the run started. */
   capabilities: StreamCapabilities;
@@ -71,7 +74,7 @@ export class CaseContext implements StreamHost {
     this.space = this.newSpace();
     this.episodes = new CaseEpisodes(this.space, this.dim, randomBytes(4).readUInt32LE(0));
     this.recorder = new RecallRecorder({
-      client: env.client,
+      streams: env.streams,
       sink: this.log.sink,
       clock: this.clock,
       metadata: env.metadata,
@@ -99,9 +102,9 @@ export class CaseContext implements StreamHost {
     return this.scaled(ANSWER_TIMEOUT_MS);
   }
 
-  /** A new ObserveStream call for the logical session `session` (resumes reuse the key); `client` defaults to the direct one. */
-  open(session: SessionKey = 'a', client: EngramClient = this.env.client): CaseStream {
-    const s = new CaseStream(this, this.streams.length + 1, session, client);
+  /** A new ObserveStream call for the logical session `session` (resumes reuse the key); `target` defaults to the direct one. */
+  open(session: SessionKey = 'a', target: StreamClient = this.env.streams): CaseStream {
+    const s = new CaseStream(this, this.streams.length + 1, session, target);
     this.streams.push(s);
     return s;
   }

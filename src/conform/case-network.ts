@@ -2,19 +2,23 @@
 // decide (a reset in the middle of a frame, a half-open connection) dial through it, and
 // every fault it starts goes into the case's history, so the checker knows the stream
 // ends it explains and the transcript shows it.
-import type { ChannelCredentials } from '@grpc/grpc-js';
+import type { ChannelOptions } from '@grpc/grpc-js';
+import { targetHostPort } from '../endpoint/stream-target.js';
 import type { SessionKey } from '../history/history.js';
 import { type FaultHandle, type FaultProxy, startFaultProxy } from '../netfault/fault-proxy.js';
 import type { NetworkFault } from '../netfault/network-fault.js';
 import type { RunClock } from '../protocol/run-clock.js';
-import { type EngramClient, makeEngramClient } from '../protocol/service-definition.js';
+import type { StreamClient } from '../protocol/stream-client.js';
 import type { EventLog } from './event-log.js';
 
 /** What the network needs from the case that uses it (an interface, so the two files do not import each other). */
 export interface NetworkHost {
   readonly log: EventLog;
   readonly clock: RunClock;
-  readonly env: { readonly address: string; readonly credentials: ChannelCredentials };
+  readonly env: {
+    readonly address: string;
+    dial(via: string, channelOptions: ChannelOptions): StreamClient;
+  };
   note(text: string): void;
 }
 
@@ -27,23 +31,24 @@ export class CaseNetwork {
     private readonly ctx: NetworkHost,
     private readonly proxy: FaultProxy,
     /** Dials the target through the proxy (its own connection, not shared with the direct client). */
-    readonly client: EngramClient,
+    readonly client: StreamClient,
   ) {}
 
   static async start(ctx: NetworkHost): Promise<CaseNetwork> {
     let network: CaseNetwork | undefined;
     const proxy = await startFaultProxy({
-      target: ctx.env.address,
+      target: targetHostPort(ctx.env.address),
       onDecision: (d) => {
         if (!d.what.endsWith('cut') || !network) return;
         network.cutBytes = d.value;
         ctx.note(`the proxy forwarded ${d.value} byte(s) of the next chunk, then reset the connection`);
       },
     });
-    const client = makeEngramClient(proxy.address(), ctx.env.credentials, {
+    const direct = targetHostPort(ctx.env.address);
+    const client = ctx.env.dial(proxy.address(), {
       'grpc.use_local_subchannel_pool': 1,
-      'grpc.ssl_target_name_override': ctx.env.address.slice(0, ctx.env.address.lastIndexOf(':')),
-      'grpc.default_authority': ctx.env.address,
+      'grpc.ssl_target_name_override': direct.slice(0, direct.lastIndexOf(':')),
+      'grpc.default_authority': direct,
     });
     network = new CaseNetwork(ctx, proxy, client);
     return network;

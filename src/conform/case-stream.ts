@@ -9,7 +9,7 @@ import {
   RecordedStream,
   type SendOptions,
 } from '../protocol/recorded-stream.js';
-import type { EngramClient } from '../protocol/service-definition.js';
+import type { StreamClient } from '../protocol/stream-client.js';
 import { describeEvent, statusCodeName } from './describe-event.js';
 import { type AckEvent, type EndEvent, isEnd, isOutcomeAck, type StatusEvent } from './event-kinds.js';
 import type { StreamHost } from './stream-host.js';
@@ -52,16 +52,17 @@ export class CaseStream {
     private readonly ctx: StreamHost,
     readonly id: number,
     readonly session: SessionKey,
-    client: EngramClient,
+    target: StreamClient,
   ) {
     const log = ctx.log;
     this.outcomeCursor = log.events.length;
-    this.rs = RecordedStream.open(client, {
+    const metadata = ctx.env.metadata.clone();
+    this.rs = RecordedStream.over(target.openObserve(metadata), {
       stream: id,
       session,
       sink: log.sink,
       clock: ctx.clock,
-      metadata: ctx.env.metadata.clone(),
+      metadata,
       // The history keeps the fields the checker needs; a few cases look at the rest.
       onResponse: (r) => {
         const last = log.events[log.events.length - 1];

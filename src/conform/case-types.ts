@@ -18,8 +18,12 @@ export const CATEGORIES = [
 ] as const;
 export type CaseCategory = (typeof CATEGORIES)[number];
 
-/** Optional features a target announces in its capabilities; a case needing an absent one is SKIP. */
-export type Feature = 'resume' | 'index-acks' | 'backpressure';
+/**
+ * What a case needs beyond the core protocol: features a target announces in its
+ * capabilities, or one its transport has (a half-close: gRPC has it, WebSocket does not).
+ * A case needing an absent one is SKIP, with the reason.
+ */
+export type Feature = 'resume' | 'index-acks' | 'backpressure' | 'half-close';
 
 /** One behaviour the spec allows; 'non-strict' ones are allowed but not recommended (NON-STRICT). */
 export interface AcceptableBehaviour {

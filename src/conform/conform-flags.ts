@@ -1,9 +1,10 @@
 // The rules conform's flags follow, as written on the command line: which go together,
 // and what their values must be. A breach is one UserError that names the flag.
+import { type TransportFlags, transportChoice } from '../endpoint/stream-target.js';
 import { UserError } from '../util/user-error.js';
 import type { ConformOptions } from './runner.js';
 
-export interface ConformFlagValues {
+export interface ConformFlagValues extends TransportFlags {
   target?: string;
   timeoutScale?: string;
   dim?: string;
@@ -27,7 +28,10 @@ function wholeNumber(text: string, flag: string, example: string): number {
 /** The target and its limits as options for runConformance. */
 export function targetOptions(
   flags: ConformFlagValues,
-): Pick<ConformOptions, 'target' | 'timeoutScale' | 'dim' | 'maxElements'> {
+): Pick<
+  ConformOptions,
+  'target' | 'timeoutScale' | 'dim' | 'maxElements' | 'transport' | 'wsDialect' | 'recallTarget'
+> {
   if (flags.dim !== undefined && flags.target !== undefined) {
     throw new UserError('--dim sets up the embedded server; with --target the server says its own dimension');
   }
@@ -35,6 +39,7 @@ export function targetOptions(
     throw new UserError('--max-elements describes a --target; the embedded server has its own limit');
   }
   return {
+    ...transportChoice(flags, flags.target),
     timeoutScale: positiveNumber(flags.timeoutScale ?? '1', '--timeout-scale', '2'),
     ...(flags.target === undefined ? {} : { target: flags.target }),
     ...(flags.dim === undefined ? {} : { dim: wholeNumber(flags.dim, '--dim', '768') }),

@@ -15,10 +15,20 @@ import type { CaseVerdict } from './verdict.js';
 /** Whole-case budget before --timeout-scale, when the case sets none. */
 export const DEFAULT_BUDGET_MS = 15_000;
 
-const FEATURE_FLAGS: Record<Feature, { has: (env: CaseEnvironment) => boolean; flag: string }> = {
-  resume: { has: (env) => env.capabilities.supportsResume, flag: 'supports_resume' },
-  'index-acks': { has: (env) => env.capabilities.supportsIndexAcks, flag: 'supports_index_acks' },
-  backpressure: { has: (env) => env.capabilities.supportsBackpressure, flag: 'supports_backpressure' },
+const FEATURES: Record<Feature, { has: (env: CaseEnvironment) => boolean; absent: string }> = {
+  resume: { has: (env) => env.capabilities.supportsResume, absent: 'the target says supports_resume=false' },
+  'index-acks': {
+    has: (env) => env.capabilities.supportsIndexAcks,
+    absent: 'the target says supports_index_acks=false',
+  },
+  backpressure: {
+    has: (env) => env.capabilities.supportsBackpressure,
+    absent: 'the target says supports_backpressure=false',
+  },
+  'half-close': {
+    has: (env) => env.streams.info.transport === 'grpc',
+    absent: 'WebSocket has no half-close: the server ends the socket once a close is done (protocol.md WS-7)',
+  },
 };
 
 type Settled = { verdict: CaseVerdict } | { error: string };
@@ -53,13 +63,13 @@ function firstExample(f: Finding): string {
 
 export async function runCase(c: ConformCase, env: CaseEnvironment): Promise<CaseResult> {
   const base = { id: c.id, category: c.category, clauses: [...c.clauses], requirement: c.requirement };
-  const missing = (c.needs ?? []).find((f) => !FEATURE_FLAGS[f].has(env));
+  const missing = (c.needs ?? []).find((f) => !FEATURES[f].has(env));
   if (missing) {
     return {
       ...base,
       outcome: 'SKIP',
       durationMs: 0,
-      reason: `the target says ${FEATURE_FLAGS[missing].flag}=false`,
+      reason: FEATURES[missing].absent,
       findings: [],
       transcript: [],
     };

@@ -6,7 +6,8 @@ import * as grpc from '@grpc/grpc-js';
 import type { Finding } from '../check/findings.js';
 import type { Connection } from '../endpoint/connection-options.js';
 import { type EmbeddedServer, startEmbeddedServer } from '../endpoint/embedded-server.js';
-import { makeEngramClient } from '../protocol/service-definition.js';
+import { connectTarget, type Transport } from '../endpoint/stream-target.js';
+import { WS_STREAM_PATH } from '../protocol/ws/subprotocols.js';
 import type { CaseResult, ConformResults } from '../results/results.js';
 import { RESULTS_SCHEMA_VERSION } from '../results/results.js';
 import { describeEnvironment } from '../util/environment.js';
@@ -26,10 +27,16 @@ export const EMBEDDED_DIM = 384;
 export const EMBEDDED_MAX_ELEMENTS = 2000;
 
 export interface ConformOptions {
-  /** host:port; absent: start the embedded reference server. */
+  /** host:port, or ws://HOST:PORT/v1/stream (wss://...); absent: start the embedded reference server. */
   target?: string;
+  /** Embedded server only: the transport to test it over (default gRPC). */
+  transport?: Transport;
+  /** WebSocket targets: json or proto; absent: offer both, prefer proto. */
+  wsDialect?: string;
+  /** WebSocket targets: recall over gRPC at this host:port instead of HTTP recall. */
+  recallTarget?: string;
   /** Credentials and metadata (--tls, --header, --token-file ...); plaintext when absent. */
-  connection?: Pick<Connection, 'credentials' | 'metadata'>;
+  connection?: Connection;
   /** Whether the connection uses TLS (for the report). */
   tls?: boolean;
   /** Wildcard patterns of case ids to run (all when empty) and to leave out. */
@@ -73,23 +80,34 @@ export async function runConformance(o: ConformOptions = {}): Promise<ConformRes
   const startedAt = new Date().toISOString();
   const started = performance.now();
   let server: EmbeddedServer | undefined;
-  if (o.target === undefined)
-    server = await startEmbeddedServer({ args: embeddedServerArgs(o.dim ?? EMBEDDED_DIM) });
-  const address = o.target ?? (server as EmbeddedServer).address;
+  const overWs = o.transport === 'ws';
+  if (o.target === undefined) {
+    const args = embeddedServerArgs(o.dim ?? EMBEDDED_DIM);
+    server = await startEmbeddedServer({ args: overWs ? [...args, '--http-port', '0'] : args });
+  }
+  const address =
+    o.target ??
+    (overWs ? `ws://${server?.httpAddress}${WS_STREAM_PATH}` : (server as EmbeddedServer).address);
   const metadata = o.connection?.metadata ?? new grpc.Metadata();
-  const client = makeEngramClient(address, o.connection?.credentials);
+  const targetOptions = {
+    target: address,
+    ...(o.connection ? { connection: o.connection } : {}),
+    ...(o.wsDialect === undefined ? {} : { wsDialect: o.wsDialect }),
+    ...(o.recallTarget === undefined ? {} : { recallTarget: o.recallTarget }),
+  };
+  const streams = connectTarget(targetOptions);
   try {
     const capabilities = await discoverCapabilities(
-      client,
+      streams,
       address,
       metadata,
       ANSWER_TIMEOUT_MS * timeoutScale,
     );
     const maxElements = o.maxElements ?? (server ? EMBEDDED_MAX_ELEMENTS : undefined);
     const env: CaseEnvironment = {
-      client,
+      streams,
       address,
-      credentials: o.connection?.credentials ?? grpc.credentials.createInsecure(),
+      dial: (dialVia, channelOptions) => connectTarget({ ...targetOptions, dialVia, channelOptions }),
       metadata,
       capabilities,
       timeoutScale,
@@ -115,6 +133,7 @@ export async function runConformance(o: ConformOptions = {}): Promise<ConformRes
         address,
         embedded: server !== undefined,
         tls: o.tls ?? false,
+        ...streams.info,
         capabilities: capabilitiesRecord(capabilities),
       },
       environment: describeEnvironment(),
@@ -127,7 +146,7 @@ export async function runConformance(o: ConformOptions = {}): Promise<ConformRes
     };
     return o.expectations ? applyExpectations(results, o.expectations.list, o.expectations.file) : results;
   } finally {
-    client.close();
+    streams.close();
     await server?.stop();
   }
 }

@@ -6,21 +6,22 @@ import { noCapabilities, type StreamCapabilities } from '../protocol/messages.js
 
 import { RecordedStream } from '../protocol/recorded-stream.js';
 import { runClock } from '../protocol/run-clock.js';
-import type { EngramClient } from '../protocol/service-definition.js';
+import type { StreamClient } from '../protocol/stream-client.js';
 import { UserError } from '../util/user-error.js';
 
 export async function discoverCapabilities(
-  client: EngramClient,
+  streams: StreamClient,
   address: string,
   metadata: grpc.Metadata,
   timeoutMs: number,
 ): Promise<StreamCapabilities> {
-  const stream = RecordedStream.open(client, {
+  const callMetadata = metadata.clone();
+  const stream = RecordedStream.over(streams.openObserve(callMetadata), {
     stream: 0,
     session: 'capabilities',
     sink: () => {},
     clock: runClock(),
-    metadata: metadata.clone(),
+    metadata: callMetadata,
   });
   stream.init({ memorySpaceId: `conform-capabilities-${randomBytes(3).toString('hex')}` });
   try {

@@ -18,6 +18,8 @@ export interface Connection {
   credentials: grpc.ChannelCredentials;
   /** Sent with every call; pass `metadata.clone()` when a callee may modify it. */
   metadata: grpc.Metadata;
+  /** The --tls-ca certificate, for transports that take it as PEM (wss://). */
+  ca?: Buffer;
 }
 
 const HEADER_KEY = /^[0-9a-z_.-]+$/;
@@ -37,7 +39,7 @@ export function connectionFromFlags(flags: ConnectionFlags): Connection {
     }
     metadata.set('authorization', `Bearer ${readToken(flags.tokenFile)}`);
   }
-  return { credentials: channelCredentials(flags), metadata };
+  return { ...channelCredentials(flags), metadata };
 }
 
 /** The connection flags alone, as plain data that can be handed to a worker thread. */
@@ -50,14 +52,16 @@ export function usesTls(flags: ConnectionFlags): boolean {
   return flags.tls === true || flags.tlsCa !== undefined;
 }
 
-function channelCredentials(flags: ConnectionFlags): grpc.ChannelCredentials {
+/** The gRPC credentials, and the --tls-ca certificate for transports that take PEM (wss://). */
+function channelCredentials(flags: ConnectionFlags): Pick<Connection, 'credentials' | 'ca'> {
   const wantsTls = usesTls(flags);
   if (flags.insecure && wantsTls) {
     throw new UserError('--insecure (plaintext) cannot be combined with --tls or --tls-ca; choose one');
   }
-  if (!wantsTls) return grpc.credentials.createInsecure();
-  if (!flags.tlsCa) return grpc.credentials.createSsl();
-  return grpc.credentials.createSsl(readFile(flags.tlsCa, '--tls-ca', 'a PEM CA certificate'));
+  if (!wantsTls) return { credentials: grpc.credentials.createInsecure() };
+  if (!flags.tlsCa) return { credentials: grpc.credentials.createSsl() };
+  const ca = readFile(flags.tlsCa, '--tls-ca', 'a PEM CA certificate');
+  return { credentials: grpc.credentials.createSsl(ca), ca };
 }
 
 function parseHeader(pair: string): [string, string] {

@@ -7,11 +7,14 @@ import { UserError } from '../util/user-error.js';
 /** bin/ is two levels above both src/endpoint and dist/endpoint. */
 const BIN = fileURLToPath(new URL('../../bin/engram-stream.js', import.meta.url));
 const READY = /^listening on (\S+)$/m;
+const HTTP_READY = /^http listening on (\S+)$/m;
 const STDERR_KEEP = 8192;
 
 export interface EmbeddedServer {
   /** host:port to dial. */
   address: string;
+  /** host:port of the HTTP listener (WebSocket, HTTP recall), when started with --http-port. */
+  httpAddress?: string;
   process: ChildProcess;
   /** SIGTERM, then SIGKILL after graceMs; resolves with the exit code (or the signal's 128+n). */
   stop(graceMs?: number): Promise<number>;
@@ -48,8 +51,9 @@ export function startEmbeddedServer(options: EmbeddedOptions = {}): Promise<Embe
   process.once('exit', killOnExit);
   exited.then(() => process.removeListener('exit', killOnExit));
 
-  const server = (address: string): EmbeddedServer => ({
+  const server = (address: string, httpAddress: string | undefined): EmbeddedServer => ({
     address,
+    ...(httpAddress ? { httpAddress } : {}),
     process: child,
     stderrTail: () => stderr,
     async stop(graceMs = 15_000) {
@@ -65,6 +69,8 @@ export function startEmbeddedServer(options: EmbeddedOptions = {}): Promise<Embe
   return new Promise((resolve, reject) => {
     let stdout = '';
     const timeoutMs = options.readyTimeoutMs ?? 30_000;
+    // `serve` prints the HTTP line right after the gRPC one when it has an HTTP listener.
+    const wantsHttp = args.includes('--http-port');
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(
@@ -75,12 +81,13 @@ export function startEmbeddedServer(options: EmbeddedOptions = {}): Promise<Embe
     child.stdout.on('data', (chunk: string) => {
       stdout += chunk;
       const m = READY.exec(stdout);
-      if (m) {
+      const http = HTTP_READY.exec(stdout);
+      if (m && (http || !wantsHttp)) {
         clearTimeout(timer);
         // Keep draining stdout so the child never blocks on a full pipe.
         child.stdout.removeAllListeners('data');
         child.stdout.resume();
-        resolve(server(m[1] as string));
+        resolve(server(m[1] as string, http?.[1]));
       }
     });
     exited.then((code) => {

@@ -105,6 +105,11 @@ export interface FlowControl {
 export interface StreamClose {
   drainQueue: boolean;
   lastSequence: bigint;
+  /**
+   * Set by the JSON dialect's decoder, never sent: the close named no last_sequence (a
+   * client of the public server does not know the field), so there is nothing to check.
+   */
+  lastSequenceUnnamed?: true;
 }
 
 export type Operation =

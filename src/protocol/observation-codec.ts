@@ -256,6 +256,11 @@ export function encodeObservationFrame(
     .finish();
 }
 
+/** An episode from its own bytes (encodeEpisode), for a transport that re-encodes it. */
+export function decodeEpisodeBytes(buf: Uint8Array): Episode {
+  return decodeEpisode(new WireReader(buf));
+}
+
 export function decodeObservationRequest(buf: Uint8Array): ObservationRequest {
   const r = new WireReader(buf);
   const m: ObservationRequest = { memorySpaceId: '', sessionId: '', sequenceNumber: 0n };

@@ -1,23 +1,19 @@
-// Reading your own writes through RecallStream, recorded into the history: one
+// Reading your own writes through recall (RecallStream, or HTTP recall for a WebSocket
+// target: see StreamClient), recorded into the history: one
 // recall by exact embedding, and the probe that polls it until the episode is among
 // the results or the time is up, then records the outcome as a 'probe' event for
 // the checker (which turns it into staleness). Bench's prober and conform's cases
 // both probe through here, so a probe means the same in both.
 import type * as grpc from '@grpc/grpc-js';
 import type { HistorySink, SessionKey } from '../history/history.js';
-import type { RecalledMemory, RecallRequest, RecallResponse } from './messages.js';
 import type { RunClock } from './run-clock.js';
-import type { EngramClient } from './service-definition.js';
+import type { RecallAnswer, StreamClient } from './stream-client.js';
 
-export interface RecallAnswer {
-  results: RecalledMemory[];
-  /** gRPC status of the call; 0 is OK. */
-  code: number;
-  details: string;
-}
+export type { RecallAnswer };
 
 export interface RecallRecorderOptions {
-  client: EngramClient;
+  /** The target over its transport. */
+  streams: StreamClient;
   sink: HistorySink;
   clock: RunClock;
   /** Sent with every recall (--header, --token-file). */
@@ -60,33 +56,21 @@ export interface ProbeResult {
 export class RecallRecorder {
   constructor(private readonly o: RecallRecorderOptions) {}
 
-  /** One RecallStream call by embedding; every response's results are collected. */
+  /** One recall by embedding; every response's results are collected. */
   recall(
     memorySpaceId: string,
     embedding: Float32Array,
     maxResults: number,
     sessionId?: string,
   ): Promise<RecallAnswer> {
-    const request: RecallRequest = {
+    const { answerTimeoutMs, metadata } = this.o;
+    return this.o.streams.recall({
       memorySpaceId,
-      ...(sessionId ? { sessionId } : {}),
-      cue: { embedding: { vector: Array.from(embedding) }, maxResults },
+      embedding,
       maxResults,
-    };
-    const timeout = this.o.answerTimeoutMs;
-    const call = this.o.client.RecallStream(
-      request,
-      this.o.metadata?.clone(),
-      timeout === undefined ? {} : { deadline: Date.now() + timeout },
-    );
-    const results: RecalledMemory[] = [];
-    return new Promise((resolve) => {
-      call.on('data', (r: RecallResponse) => {
-        for (const m of r.results ?? []) results.push({ id: m.id, activation: m.activation });
-      });
-      // Errors also arrive as 'status'; the listener keeps them from being thrown.
-      call.on('error', () => {});
-      call.on('status', (s: grpc.StatusObject) => resolve({ results, code: s.code, details: s.details }));
+      ...(sessionId ? { sessionId } : {}),
+      ...(answerTimeoutMs === undefined ? {} : { timeoutMs: answerTimeoutMs }),
+      ...(metadata ? { metadata } : {}),
     });
   }
 

@@ -5,9 +5,9 @@ import type * as grpc from '@grpc/grpc-js';
 import type { HistoryEvent, HistorySink, SendIntent, SessionKey, StreamId } from '../history/history.js';
 import { type InitOptions, initRequest } from './init-request.js';
 import type { Episode, ObservationRequest, ObservationResponse, StreamInitAck } from './messages.js';
-import { encodeEpisode, encodeObservationFrame } from './observation-codec.js';
+import { grpcDuplex, type ObserveDuplex, type PreEncodedEpisode } from './observe-duplex.js';
 
-export type { InitOptions };
+export type { InitOptions, PreEncodedEpisode };
 
 import { responseEvent } from './response-events.js';
 import type { RunClock } from './run-clock.js';
@@ -18,12 +18,6 @@ export interface StreamEnd {
   details: string;
   /** True when this side cancelled the call (cut). */
   byClient: boolean;
-}
-
-/** An episode encoded once (encodeEpisode) and sent many times under new sequences. */
-export interface PreEncodedEpisode {
-  id: string;
-  bytes: Uint8Array;
 }
 
 export interface SendOptions {
@@ -64,12 +58,12 @@ export class RecordedStream {
   private readonly drainWaiters = new Set<() => void>();
 
   private constructor(
-    private readonly call: grpc.ClientDuplexStream<ObservationRequest | Buffer, ObservationResponse>,
+    private readonly call: ObserveDuplex,
     private readonly opts: OpenOptions,
   ) {
     const { stream, session, sink, clock } = opts;
     sink({ t: clock.now(), type: 'stream-open', stream, session });
-    call.on('data', (r: ObservationResponse) => {
+    call.onResponse((r: ObservationResponse) => {
       const t = clock.now();
       const e = responseEvent(r, t, stream, session);
       if (e) sink(e);
@@ -81,10 +75,8 @@ export class RecordedStream {
       }
       opts.onResponse?.(r, t);
     });
-    // Errors also arrive as 'status'; the listener keeps them from being thrown.
-    call.on('error', () => {});
     this.ended = new Promise<StreamEnd>((resolve) => {
-      call.on('status', (s: grpc.StatusObject) => {
+      call.onEnd((s) => {
         if (this.endResult) return;
         const end: StreamEnd = { code: s.code, details: s.details, byClient: this.byClient };
         this.endResult = end;
@@ -97,8 +89,12 @@ export class RecordedStream {
   }
 
   static open(client: EngramClient, opts: OpenOptions): RecordedStream {
-    const call = client.ObserveStream(opts.metadata, opts.callOptions);
-    return new RecordedStream(call, opts);
+    return new RecordedStream(grpcDuplex(client.ObserveStream(opts.metadata, opts.callOptions)), opts);
+  }
+
+  /** A stream over another transport (a WebSocket: see src/protocol/ws/ws-duplex.ts). */
+  static over(duplex: ObserveDuplex, opts: OpenOptions): RecordedStream {
+    return new RecordedStream(duplex, opts);
   }
 
   get isEnded(): boolean {
@@ -145,7 +141,6 @@ export class RecordedStream {
 
   /** Sends one observation; returns write()'s flow-control answer (false: wait for 'drain'). */
   send(seq: bigint, episode: Episode | PreEncodedEpisode, o: SendOptions = {}): boolean {
-    const bytes = 'bytes' in episode ? episode.bytes : encodeEpisode(episode);
     const t = this.opts.clock.now();
     const e: HistoryEvent = {
       t,
@@ -159,7 +154,7 @@ export class RecordedStream {
     };
     if (o.priority) e.priority = true;
     this.record(e);
-    return this.call.write(encodeObservationFrame(this.memorySpaceId, this.sessionId, seq, bytes));
+    return this.call.writeObservation(this.memorySpaceId, this.sessionId, seq, episode);
   }
 
   /** Any other message (flow control, no operation, a crafted frame); `what` describes it. */

@@ -44,6 +44,8 @@ const base = {
     embedded: z.boolean(),
     tls: z.boolean(),
     network: z.string().optional(),
+    transport: z.enum(['grpc', 'ws']).optional(),
+    dialect: z.enum(['json', 'proto']).optional(),
     capabilities: z.record(z.string(), z.union([z.number(), z.boolean()])).optional(),
   }),
   environment: z.looseObject({

@@ -22,6 +22,10 @@ export interface TargetInfo {
   tls: boolean;
   /** How the network between tool and target was shaped, when it was (bench's fault proxy). */
   network?: string;
+  /** How streams reached it; absent in records from before WebSocket (gRPC). */
+  transport?: 'grpc' | 'ws';
+  /** WebSocket: the dialect offered first. */
+  dialect?: 'json' | 'proto';
   /** What the server said about itself (init capabilities), when it said anything. */
   capabilities?: Record<string, number | boolean>;
 }

@@ -6,7 +6,7 @@
 import type { Episode } from '../protocol/messages.js';
 import { type CloseHandler, closeStream } from './close-handler.js';
 import type { CommitStep, InsertStep } from './index-pipeline.js';
-import { createResponseWriter, type WriterFactory } from './response-writer.js';
+import type { WriterWrapper } from './response-writer.js';
 import { createSequencer, type Sequencer } from './sequencer.js';
 import { HIGH_PRIORITY_IMPORTANCE } from './server-config.js';
 import type { Session } from './session.js';
@@ -24,7 +24,7 @@ export type PriorityRule = (episode: Episode) => boolean;
 export interface ServerComponents {
   sequencer: Sequencer;
   isHighPriority: PriorityRule;
-  createWriter: WriterFactory;
+  wrapWriter: WriterWrapper;
   resumePosition: ResumePosition;
   commit: CommitStep;
   insert: InsertStep;
@@ -35,7 +35,7 @@ export function defaultComponents(): ServerComponents {
   return {
     sequencer: createSequencer(),
     isHighPriority: (episode) => episode.importance >= HIGH_PRIORITY_IMPORTANCE,
-    createWriter: createResponseWriter,
+    wrapWriter: (writer) => writer,
     resumePosition: (session) => session.lastAccepted,
     commit: (_batch, makeVisible) => makeVisible(),
     insert: (_batch, insertNow) => insertNow(),

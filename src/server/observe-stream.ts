@@ -14,16 +14,26 @@ import {
   StreamState,
 } from '../protocol/messages.js';
 import { invalidity } from './observation-validity.js';
-import type { ObserveCall, ResponseWriter } from './response-writer.js';
+import { createResponseWriter, type ObserveCall, type ResponseWriter } from './response-writer.js';
 import { MEMORY_SPACE_ID } from './server-config.js';
 import { type OpenStream, type ServerCore, SHUTTING_DOWN } from './server-core.js';
 import type { AttachedStream, Session } from './session.js';
 
+/** An ObserveStream RPC over gRPC. */
 export function handleObserveStream(core: ServerCore, call: ObserveCall): void {
-  new ObserveStream(core, call);
+  const stream = new ObserveStream(core, createResponseWriter(call));
+  call.on('data', (request: ObservationRequest) => stream.onRequest(request));
+  call.on('end', () => stream.onHalfClose());
+  call.on('finish', () => stream.onGone());
+  call.on('cancelled', () => stream.onGone());
 }
 
-class ObserveStream implements AttachedStream, OpenStream {
+/**
+ * One stream of requests, whatever carries it (a gRPC call, a WebSocket): the transport
+ * feeds it requests and tells it when the peer half-closed or went away; every answer
+ * leaves through the writer the transport made.
+ */
+export class ObserveStream implements AttachedStream, OpenStream {
   readonly writer: ResponseWriter;
   private session: Session | undefined;
   private closeRequested = false;
@@ -36,19 +46,25 @@ class ObserveStream implements AttachedStream, OpenStream {
   private closeDone = false;
   private linger: NodeJS.Timeout | undefined;
 
+  /**
+   * `halfCloses`: whether the transport can say "nothing more is coming" while still reading
+   * answers (gRPC can; WebSocket cannot, so there the stream ends as soon as a close is done).
+   */
   constructor(
     private readonly core: ServerCore,
-    call: ObserveCall,
+    transportWriter: ResponseWriter,
+    private readonly halfCloses = true,
   ) {
-    this.writer = core.components.createWriter(call);
+    this.writer = core.components.wrapWriter(transportWriter);
     core.openStreams.add(this);
-    call.on('data', (request: ObservationRequest) => this.onRequest(request));
-    call.on('end', () => this.onHalfClose());
-    call.on('finish', () => this.onGone());
-    call.on('cancelled', () => this.onGone());
   }
 
-  private onRequest(request: ObservationRequest): void {
+  /** The session bound to this stream, once init succeeded. */
+  get sessionId(): string {
+    return this.session?.id ?? '';
+  }
+
+  onRequest(request: ObservationRequest): void {
     if (this.fenced || this.writer.isEnded()) return;
     if (request.malformed !== undefined) {
       this.stop(status.INVALID_ARGUMENT, `not a valid ObservationRequest: ${request.malformed}`);
@@ -204,7 +220,13 @@ class ObserveStream implements AttachedStream, OpenStream {
       return;
     }
     const episodeId = episode.id || randomUUID();
-    const label = space.assign(episodeId);
+    // What recall returns of it (content, confidence, created_at) is kept from here on.
+    const label = space.assign(
+      episodeId,
+      episode.what,
+      episode.encodingConfidence,
+      episode.whenMs ?? Date.now(),
+    );
     const visibility = session.track(seq);
     sequencer.accepted(session, seq);
     this.writer.send({
@@ -248,7 +270,7 @@ class ObserveStream implements AttachedStream, OpenStream {
 
   private onClose(session: Session, close: StreamClose): void {
     if (this.closeRequested) return; // CLS-5
-    if (close.lastSequence !== session.lastAccepted) {
+    if (!close.lastSequenceUnnamed && close.lastSequence !== session.lastAccepted) {
       this.stop(
         status.FAILED_PRECONDITION,
         `close: last_sequence is ${close.lastSequence} but the session's last accepted sequence is ${session.lastAccepted}; the session stays resumable`,
@@ -275,7 +297,7 @@ class ObserveStream implements AttachedStream, OpenStream {
    */
   private onCloseDone(): void {
     this.closeDone = true;
-    if (this.halfClosed) {
+    if (this.halfClosed || !this.halfCloses) {
       this.writer.end();
       return;
     }
@@ -284,7 +306,7 @@ class ObserveStream implements AttachedStream, OpenStream {
   }
 
   /** SES-10: a half-close without close ends the RPC with OK; the session stays resumable. */
-  private onHalfClose(): void {
+  onHalfClose(): void {
     this.halfClosed = true;
     if (this.closeRequested) {
       // A close still running ends the RPC when its steps are done; a finished one waited for this.
@@ -298,7 +320,7 @@ class ObserveStream implements AttachedStream, OpenStream {
     this.writer.end();
   }
 
-  private onGone(): void {
+  onGone(): void {
     if (this.gone) return;
     this.gone = true;
     clearTimeout(this.linger);

@@ -1,12 +1,8 @@
-// RecallStream with an embedding cue: every segment of the space searched, top results merged.
+// RecallStream with an embedding cue: every segment of the space searched, top results
+// merged, each result the stored memory (content, confidence, created_at) with its activation.
 import * as grpc from '@grpc/grpc-js';
-import type { Neighbour } from './index-workers.js';
-import { MEMORY_SPACE_ID } from './server-config.js';
+import { type RecallQuery, recallQueryProblem, runRecall } from './recall-query.js';
 import type { ServerCore } from './server-core.js';
-
-/** Without max_results (request or cue), this many results. */
-const DEFAULT_MAX_RESULTS = 10;
-const MAX_RESULTS_LIMIT = 1000;
 
 /** The request as proto-loader decodes it (camelCase, defaults filled). */
 interface RecallRequestIn {
@@ -17,54 +13,54 @@ interface RecallRequestIn {
 
 type RecallCall = grpc.ServerWritableStream<RecallRequestIn, unknown>;
 
-function problemWith(request: RecallRequestIn, dim: number): string | undefined {
-  if (!MEMORY_SPACE_ID.test(request.memorySpaceId)) {
-    return `memory_space_id '${request.memorySpaceId}' must be 3 to 64 characters of [a-z0-9_-]`;
-  }
-  const vector = request.cue?.embedding?.vector;
-  if (!vector || vector.length === 0)
-    return 'recall needs cue.embedding.vector (only embedding cues are served)';
-  if (vector.length !== dim)
-    return `cue.embedding.vector has ${vector.length} values but this server needs ${dim}`;
-  if (!vector.every(Number.isFinite)) return 'cue.embedding.vector holds NaN or infinite values';
-  if ((request.cue?.maxResults ?? 0) < 0)
-    return `cue.max_results is ${request.cue?.maxResults}; it must not be negative`;
-  return undefined;
+const FIELD_NAMES = {
+  space: 'memory_space_id',
+  vector: 'cue.embedding.vector',
+  maxResults: 'cue.max_results',
+};
+
+function timestamp(ms: number): { seconds: number; nanos: number } {
+  const seconds = Math.floor(ms / 1000);
+  return { seconds, nanos: Math.round((ms - seconds * 1000) * 1e6) };
 }
 
 export async function handleRecallStream(core: ServerCore, call: RecallCall): Promise<void> {
-  const started = performance.now();
   const request = call.request;
-  const problem = problemWith(request, core.config.dim);
+  const query: RecallQuery = {
+    memorySpaceId: request.memorySpaceId,
+    vector: request.cue?.embedding?.vector ?? [],
+    maxResults: request.maxResults || (request.cue?.maxResults ?? 0),
+    threshold: request.cue?.embedding?.similarityThreshold ?? 0,
+  };
+  const problem = recallQueryProblem(query, core.config.dim, FIELD_NAMES);
   if (problem) {
     call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: problem });
     return;
   }
-  const cue = request.cue?.embedding as { vector: number[]; similarityThreshold: number };
-  const k = Math.min(MAX_RESULTS_LIMIT, request.maxResults || request.cue?.maxResults || DEFAULT_MAX_RESULTS);
-  const space = core.spaces.get(request.memorySpaceId);
-  let neighbours: Neighbour[] = [];
+  let answer: Awaited<ReturnType<typeof runRecall>>;
   try {
-    if (space) neighbours = await core.workers.search(space.id, Float32Array.from(cue.vector), k);
+    answer = await runRecall(core, query);
   } catch (err) {
     // A failed search loses nothing that was accepted: answer this call, keep serving.
     call.emit('error', { code: grpc.status.INTERNAL, details: `recall failed: ${(err as Error).message}` });
     return;
   }
-  const results = neighbours
-    .map((n) => ({ id: space?.episodeId(n.label) ?? '', activation: 1 - n.distance }))
-    // similarity_threshold 0 is "not set": cosine similarity may be negative.
-    .filter((r) => cue.similarityThreshold <= 0 || r.activation >= cue.similarityThreshold);
+  const results = answer.memories.map((m) => ({
+    id: m.id,
+    activation: m.activation,
+    content: m.content,
+    createdAt: timestamp(m.createdAtMs),
+    ...(m.confidence ? { confidence: { ...m.confidence, reasoning: '' } } : {}),
+  }));
   const total = results.reduce((sum, r) => sum + r.activation, 0);
-  core.metrics.recalls.inc();
   call.write({
     results,
     moreResults: false,
     metadata: {
-      totalActivated: neighbours.length,
+      totalActivated: answer.totalActivated,
       aboveThreshold: results.length,
       avgActivation: results.length ? total / results.length : 0,
-      recallTimeMs: Math.round(performance.now() - started),
+      recallTimeMs: answer.recallTimeMs,
     },
     snapshotSequence: '0',
   });

@@ -22,7 +22,11 @@ export interface ResponseWriter {
   isEnded(): boolean;
 }
 
-export type WriterFactory = (call: ObserveCall) => ResponseWriter;
+/**
+ * Wraps the writer a transport made for a stream; the correct server leaves it as it is,
+ * a mutant changes what leaves (the same way over every transport).
+ */
+export type WriterWrapper = (transportWriter: ResponseWriter) => ResponseWriter;
 
 /**
  * Every response is written, never dropped. grpc-js buffers what the peer has not
@@ -30,7 +34,7 @@ export type WriterFactory = (call: ObserveCall) => ResponseWriter;
  * stream stops reading requests (call.pause) while write() reports a full buffer
  * and reads again on 'drain'. Every request already read still gets its answer.
  */
-export const createResponseWriter: WriterFactory = (call) => {
+export function createResponseWriter(call: ObserveCall): ResponseWriter {
   let done = false;
   let paused = false;
   return {
@@ -57,4 +61,4 @@ export const createResponseWriter: WriterFactory = (call) => {
     },
     isEnded: () => done || call.cancelled,
   };
-};
+}

@@ -22,6 +22,8 @@ export interface ServerConfig {
   closeLingerMs: number;
   /** 0 = no metrics endpoint. */
   metricsPort: number;
+  /** The HTTP listener (WebSocket /v1/stream, HTTP recall); undefined = off, 0 picks a free port. */
+  httpPort?: number;
   /** Limit on Episode.what in UTF-8 bytes. */
   maxTextBytes: number;
   /** gRPC receive limit for one request; larger ones end the stream with RESOURCE_EXHAUSTED. */

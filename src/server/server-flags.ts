@@ -16,6 +16,7 @@ export interface ServeFlags {
   sessionIdleTimeout?: string;
   heartbeatInterval?: string;
   metricsPort?: string;
+  httpPort?: string;
   maxTextBytes?: string;
   maxMessageBytes?: string;
   keepaliveTime?: string;
@@ -65,6 +66,9 @@ export function serverConfigFromFlags(flags: ServeFlags): ServerConfig {
     heartbeatIntervalMs: duration(flags.heartbeatInterval, '--heartbeat-interval', 10, d.heartbeatIntervalMs),
     closeLingerMs: d.closeLingerMs,
     metricsPort: integer(flags.metricsPort, '--metrics-port', 0, 65535, d.metricsPort),
+    ...(flags.httpPort === undefined
+      ? {}
+      : { httpPort: integer(flags.httpPort, '--http-port', 0, 65535, 0) }),
     maxTextBytes: integer(flags.maxTextBytes, '--max-text-bytes', 1, 2 ** 31 - 1, d.maxTextBytes),
     maxMessageBytes: integer(
       flags.maxMessageBytes,

@@ -8,9 +8,12 @@ import {
   loadPackageDefinition,
   SERVICE_NAME,
 } from '../protocol/service-definition.js';
+import { WS_STREAM_PATH } from '../protocol/ws/subprotocols.js';
 import { UserError } from '../util/user-error.js';
 import { callEndGuard } from './call-end-guard.js';
 import { defaultComponents, type ServerComponents } from './components.js';
+import { type HttpListener, HttpRoutes, startHttpListener } from './http/http-listener.js';
+import { RECALL_PATH, recallPreflight, recallRoute } from './http/recall-route.js';
 import { type MetricsEndpoint, startMetricsEndpoint } from './metrics-endpoint.js';
 import { handleObserveStream } from './observe-stream.js';
 import { handleRecallStream } from './recall-stream.js';
@@ -18,6 +21,7 @@ import { plaintext, type ServerSecurity } from './security/server-security.js';
 import type { ServerConfig } from './server-config.js';
 import { ServerCore } from './server-core.js';
 import type { Backlog } from './shutdown-signals.js';
+import { type WsEndpoint, wsEndpoint } from './ws/ws-endpoint.js';
 
 export interface RunningServer {
   port: number;
@@ -25,6 +29,9 @@ export interface RunningServer {
   address: string;
   /** The metrics endpoint's port, when --metrics-port is not 0. */
   metricsPort: number | undefined;
+  /** The HTTP listener's port and host:port (WebSocket, HTTP recall), when it was asked for. */
+  httpPort: number | undefined;
+  httpAddress: string | undefined;
   /**
    * Graceful stop (SHUT-1, SHUT-2): refuse new observations, drain the queue into
    * the index (final INDEXED acks go out as batches commit), end open streams with
@@ -61,13 +68,24 @@ export async function startServer(
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   let port: number;
   let metrics: MetricsEndpoint | undefined;
+  let http: HttpListener | undefined;
+  let ws: WsEndpoint | undefined;
   try {
     port = await bind(server, host, config.port, security.credentials);
     if (config.metricsPort !== 0) {
       metrics = await startMetricsEndpoint(core.metrics.registry, config.host, config.metricsPort);
     }
+    if (config.httpPort !== undefined) {
+      ws = wsEndpoint(core, security.authorizer);
+      const routes = new HttpRoutes()
+        .upgrade(WS_STREAM_PATH, ws.upgrade)
+        .get(RECALL_PATH, recallRoute(core, security.authorizer))
+        .on('OPTIONS', RECALL_PATH, recallPreflight);
+      http = await startHttpListener(routes, config.host, config.httpPort, security.tls);
+    }
   } catch (err) {
     // Nothing may keep the process alive after a failed start.
+    await metrics?.close();
     server.forceShutdown();
     core.stop();
     await core.workers.terminate();
@@ -82,13 +100,18 @@ export async function startServer(
     core.pushStatus();
     await core.pipeline.idle();
     for (const stream of [...core.openStreams]) stream.endForShutdown();
-    await new Promise<void>((resolve) => {
-      const force = setTimeout(() => server.forceShutdown(), CALL_END_GRACE_MS);
-      server.tryShutdown(() => {
-        clearTimeout(force);
-        resolve();
-      });
-    });
+    await Promise.all([
+      new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.forceShutdown(), CALL_END_GRACE_MS);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      }),
+      ws && waitForSockets(ws),
+    ]);
+    ws?.terminate();
+    await http?.close();
     core.stop();
     await core.workers.terminate();
     await metrics?.close();
@@ -98,6 +121,8 @@ export async function startServer(
     port,
     address: `${host}:${port}`,
     metricsPort: metrics?.port,
+    httpPort: http?.port,
+    httpAddress: http ? `${host}:${http.port}` : undefined,
     shutdown: () => {
       stopping ??= stop();
       return stopping;
@@ -108,6 +133,12 @@ export async function startServer(
       sessions: core.registry.size,
     }),
   };
+}
+
+/** Sockets told to end (closing handshake) get the same grace as gRPC calls, then are cut. */
+async function waitForSockets(ws: WsEndpoint): Promise<void> {
+  const deadline = Date.now() + CALL_END_GRACE_MS;
+  while (ws.openSockets > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 }
 
 function bind(

@@ -9,6 +9,7 @@ import { behaved, inconclusive, skipped } from '../../src/conform/verdict.js';
 import { type EmbeddedServer, startEmbeddedServer } from '../../src/endpoint/embedded-server.js';
 import { noCapabilities } from '../../src/protocol/messages.js';
 import { makeEngramClient } from '../../src/protocol/service-definition.js';
+import { grpcStreamClient } from '../../src/protocol/stream-client.js';
 import type { CaseResult } from '../../src/results/results.js';
 
 function testCase(
@@ -124,11 +125,11 @@ describe('case outcomes', () => {
   });
 
   it('SKIP when the target says it lacks a feature the case needs, without running it', async () => {
-    const client = makeEngramClient(server.address);
+    const streams = grpcStreamClient(makeEngramClient(server.address));
     const env = {
-      client,
+      streams,
       address: server.address,
-      credentials: grpc.credentials.createInsecure(),
+      dial: () => streams,
       metadata: new grpc.Metadata(),
       capabilities: noCapabilities(),
       timeoutScale: 1,
@@ -136,7 +137,7 @@ describe('case outcomes', () => {
     };
     const needy = testCase('needs-resume', async () => behaved('good'), { needs: ['resume'] });
     const r = await runCase(needy, env);
-    client.close();
+    streams.close();
     expect([r.outcome, r.reason]).toEqual(['SKIP', 'the target says supports_resume=false']);
   });
 });

@@ -8,6 +8,7 @@ import type { RecallRequest, RecallResponse } from '../../src/protocol/messages.
 import { type RecallAnswer, RecallRecorder } from '../../src/protocol/recall-recorder.js';
 import { runClock } from '../../src/protocol/run-clock.js';
 import { engramServiceDefinition, makeEngramClient } from '../../src/protocol/service-definition.js';
+import { grpcStreamClient } from '../../src/protocol/stream-client.js';
 
 /** Recalls seen per space; the episode 'hit' is found from the third recall of its space on. */
 const recalls = new Map<string, number>();
@@ -48,7 +49,7 @@ function recorder() {
   const events: HistoryEvent[] = [];
   const client = makeEngramClient(address, grpc.credentials.createInsecure());
   const r = new RecallRecorder({
-    client,
+    streams: grpcStreamClient(client),
     sink: (e) => events.push(e),
     clock: runClock(),
     answerTimeoutMs: 5000,

@@ -10,7 +10,7 @@ import {
   type RecallResponse,
   type StreamStatus,
 } from '../../src/protocol/messages.js';
-import { RecordedStream } from '../../src/protocol/recorded-stream.js';
+import { type OpenOptions, RecordedStream } from '../../src/protocol/recorded-stream.js';
 import { runClock } from '../../src/protocol/run-clock.js';
 import { type EngramClient, makeEngramClient } from '../../src/protocol/service-definition.js';
 import { defaultComponents, type ServerComponents } from '../../src/server/components.js';
@@ -74,6 +74,11 @@ export function episode(i: number, extra: Partial<Episode> = {}): Episode {
 
 let nextStream = 1;
 
+/** How a TestStream reaches the server; gRPC unless a test says otherwise (ws-harness.ts). */
+export type StreamOpener = (client: EngramClient, opts: OpenOptions) => RecordedStream;
+
+const overGrpc: StreamOpener = (client, opts) => RecordedStream.open(client, opts);
+
 /** One recorded ObserveStream with its responses, and ways to wait for them. */
 export class TestStream {
   readonly responses: ObservationResponse[] = [];
@@ -83,8 +88,8 @@ export class TestStream {
   readonly rs: RecordedStream;
   private waiters: Array<() => void> = [];
 
-  constructor(client: EngramClient) {
-    this.rs = RecordedStream.open(client, {
+  constructor(client: EngramClient, open: StreamOpener = overGrpc) {
+    this.rs = open(client, {
       stream: nextStream++,
       session: 'test',
       sink: (e) => this.events.push(e),
@@ -104,8 +109,9 @@ export class TestStream {
   static async init(
     client: EngramClient,
     options: Partial<Parameters<RecordedStream['init']>[0]> = {},
+    open: StreamOpener = overGrpc,
   ): Promise<TestStream> {
-    const s = new TestStream(client);
+    const s = new TestStream(client, open);
     s.rs.init({ memorySpaceId: SPACE, ...options });
     await s.rs.initAck(5000);
     return s;

@@ -50,6 +50,7 @@ describe('serve flags', () => {
     [{ sessionIdleTimeout: '5x' }, /--session-idle-timeout: '5x' is not a duration/],
     [{ heartbeatInterval: '1ms' }, /--heartbeat-interval/],
     [{ maxMessageBytes: '1.5' }, /--max-message-bytes/],
+    [{ httpPort: '65536' }, /--http-port: '65536' is not a whole number from 0 to 65535/],
   ])('rejects %j with a UserError naming the flag', (flags, message) => {
     expect(() => serverConfigFromFlags(flags)).toThrow(UserError);
     expect(() => serverConfigFromFlags(flags)).toThrow(message);
@@ -89,6 +90,35 @@ describe('serve flags', () => {
     );
     child.kill('SIGTERM');
     expect(await exited, stderr).toBe('0/null');
+  });
+
+  it('with --http-port, the next line is `http listening on HOST:PORT`; a taken HTTP port is one line and exit 2', async () => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--http-port', '0', '--dim', '8'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const lines = await new Promise<string>((resolve) => {
+      let out = '';
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (chunk: string) => {
+        out += chunk;
+        if (out.split('\n').length > 2) resolve(out);
+      });
+    });
+    const [grpcLine, httpLine] = lines.split('\n');
+    expect(grpcLine).toMatch(/^listening on 127\.0\.0\.1:\d+$/);
+    expect(httpLine).toMatch(/^http listening on 127\.0\.0\.1:\d+$/);
+    const httpPort = (httpLine as string).split(':').at(-1) as string;
+    const taken = spawnSync(process.execPath, [BIN, 'serve', '--port', '0', '--http-port', httpPort], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(taken.status).toBe(2);
+    expect(taken.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/cannot serve HTTP on 127\.0\.0\.1:\d+: .*; pick another --http-port$/),
+    ]);
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
   });
 
   it('a port in use is a one-line error and exit 2', async () => {

@@ -210,6 +210,7 @@ export const CLOSE_CASES: ConformCase[] = [
       'REJECTED SESSION_CLOSING for the observation behind the close and for one sent after STATE_CLOSED; neither is ever visible',
     ),
     catches: [],
+    needs: ['half-close'],
     async procedure(ctx) {
       const { backlog, own: n } = backlogSizes(ctx);
       const { stream } = await ctx.start();

@@ -6,7 +6,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { HistorySink } from '../../history/history.js';
 import { type ProbeTarget, RecallRecorder } from '../../protocol/recall-recorder.js';
 import type { RunClock } from '../../protocol/run-clock.js';
-import type { EngramClient } from '../../protocol/service-definition.js';
+import type { StreamClient } from '../../protocol/stream-client.js';
 import type { ProbeSettings } from '../scenario/scenario.js';
 import type { DriverEvents } from './driver-events.js';
 
@@ -20,7 +20,7 @@ export class RecallProber {
   private readonly recorder: RecallRecorder;
 
   constructor(
-    client: EngramClient,
+    streams: StreamClient,
     sink: HistorySink,
     clock: RunClock,
     private readonly settings: ProbeSettings,
@@ -28,7 +28,7 @@ export class RecallProber {
     /** Sent with every recall (--header, --token-file). */
     metadata = new grpc.Metadata(),
   ) {
-    this.recorder = new RecallRecorder({ client, sink, clock, metadata });
+    this.recorder = new RecallRecorder({ streams, sink, clock, metadata });
   }
 
   /** Starts polling for an observation that was just ACCEPTED. */

@@ -1,8 +1,9 @@
-// One gRPC channel per session, so that cutting "the whole channel" (a disconnect
+// One connection per session, so that cutting "the whole channel" (a disconnect
 // fault) takes down exactly that session's connection, as a client crash would.
+// Over gRPC that is a channel of its own; over WebSocket every stream is its own socket.
 import * as grpc from '@grpc/grpc-js';
-import type { Connection } from '../../endpoint/connection-options.js';
-import { type EngramClient, makeEngramClient } from '../../protocol/service-definition.js';
+import { connectTarget, type TargetOptions } from '../../endpoint/stream-target.js';
+import type { StreamClient } from '../../protocol/stream-client.js';
 
 const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   // Without this, grpc-js shares one connection among clients of the same target.
@@ -10,28 +11,26 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
 };
 
 export class SessionChannel {
-  private current: EngramClient;
+  private current: StreamClient;
 
   constructor(
-    private readonly target: string,
-    private readonly connection?: Connection,
+    private readonly target: TargetOptions,
     /** Added to the channel's options (keepalive, the name a proxied TLS target is checked against). */
     private readonly options: grpc.ChannelOptions = {},
   ) {
     this.current = this.dial();
   }
 
-  private dial(): EngramClient {
-    const credentials = this.connection?.credentials ?? grpc.credentials.createInsecure();
-    return makeEngramClient(this.target, credentials, { ...CHANNEL_OPTIONS, ...this.options });
+  private dial(): StreamClient {
+    return connectTarget({ ...this.target, channelOptions: { ...CHANNEL_OPTIONS, ...this.options } });
   }
 
   /** Metadata for a call (--header, --token-file): a fresh copy each time. */
   metadata(): grpc.Metadata {
-    return this.connection?.metadata.clone() ?? new grpc.Metadata();
+    return this.target.connection?.metadata.clone() ?? new grpc.Metadata();
   }
 
-  get client(): EngramClient {
+  get streams(): StreamClient {
     return this.current;
   }
 

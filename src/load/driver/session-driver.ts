@@ -182,12 +182,13 @@ export class SessionDriver {
   private async connect(resume: boolean): Promise<void> {
     // A new call starts with an empty write buffer, whatever the cut one was waiting for.
     this.transportBlocked = false;
-    const stream = RecordedStream.open(this.d.channel.client, {
+    const metadata = this.d.channel.metadata();
+    const stream = RecordedStream.over(this.d.channel.streams.openObserve(metadata), {
       stream: this.d.nextStreamId(),
       session: this.o.session,
       sink: this.d.sink,
       clock: this.d.clock,
-      metadata: this.d.channel.metadata(),
+      metadata,
       onResponse: (r, t) => this.onResponse(stream, r, t),
     });
     this.stream = stream;

@@ -6,11 +6,13 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { type ConnectionFlags, usesTls } from '../../endpoint/connection-options.js';
 import { type EmbeddedServer, startEmbeddedServer } from '../../endpoint/embedded-server.js';
+import { type TransportChoice, targetHostPort, transportInfo } from '../../endpoint/stream-target.js';
 import { mergeCheckReports } from '../../judge/check-merge.js';
 import { judgeBench } from '../../judge/judge-bench.js';
 import { histogramStatMs } from '../../judge/metric-lookup.js';
 import { encodeScope, type MeasuredScope, runScope, sumScope } from '../../judge/scopes.js';
 import { evaluateThreshold, type MetricLookup } from '../../judge/thresholds/evaluate-thresholds.js';
+import { WS_STREAM_PATH } from '../../protocol/ws/subprotocols.js';
 import type {
   BenchResults,
   Marker,
@@ -58,8 +60,10 @@ export interface BenchProgress {
 
 export interface BenchOptions {
   scenario: Scenario;
-  /** host:port; absent: the scenario's target.address, else the embedded reference server. */
+  /** host:port or ws://...; absent: the scenario's target.address, else the embedded reference server. */
   target?: string;
+  /** --transport, --ws-dialect, --recall-target (checked by transportChoice). */
+  transport?: TransportChoice;
   /** --tls, --tls-ca, --header, --token-file ...: how to dial the target. */
   connection?: ConnectionFlags;
   shard?: Shard;
@@ -114,15 +118,23 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
         '--tls and --tls-ca need a --target: the embedded reference server speaks plaintext',
       );
     }
+    const overWs = (o.transport?.transport ?? scenario.target.transport) === 'ws';
     if (!given) {
       embedded = await startEmbeddedServer({
-        args: ['--dim', String(scenario.dim), ...scenario.target.serveArgs],
+        args: [
+          '--dim',
+          String(scenario.dim),
+          ...scenario.target.serveArgs,
+          ...(overWs ? ['--http-port', '0'] : []),
+        ],
       });
     }
-    const address = given ?? (embedded as EmbeddedServer).address;
+    const address =
+      given ??
+      (overWs ? `ws://${embedded?.httpAddress}${WS_STREAM_PATH}` : (embedded as EmbeddedServer).address);
     o.onTarget?.(address, embedded !== undefined);
     const timings = { ...DEFAULT_TIMINGS, ...o.timings };
-    chaos = await NetworkChaos.start(scenario, sessions, address);
+    chaos = await NetworkChaos.start(scenario, sessions, targetHostPort(address));
     hosts.forEach((h, g) => {
       const mine = sessions.filter((_, i) => i % hosts.length === g);
       h.open({
@@ -130,6 +142,8 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
         target: address,
         ...(chaos ? { dialVia: chaos.dialVia(mine) } : {}),
         ...(o.connection ? { connection: o.connection } : {}),
+        ...(o.transport?.wsDialect === undefined ? {} : { wsDialect: o.transport.wsDialect }),
+        ...(o.transport?.recallTarget === undefined ? {} : { recallTarget: o.transport.recallTarget }),
         sessions: mine,
         timings,
       });
@@ -272,6 +286,7 @@ async function runAgainst(o: BenchOptions, setup: RunSetup): Promise<BenchResult
       embedded,
       tls: o.connection ? usesTls(o.connection) : false,
       ...(chaos ? { network: PROXY_NOTE } : {}),
+      ...transportInfo(address, o.transport?.wsDialect),
       ...(capabilities ? { capabilities: { ...capabilities } as Record<string, number | boolean> } : {}),
     },
     environment: describeEnvironment(),

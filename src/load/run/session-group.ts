@@ -39,6 +39,9 @@ export interface GroupSpec {
   dialVia?: string[];
   /** --tls, --tls-ca, --header, --token-file ... as plain data (it crosses to worker threads). */
   connection?: ConnectionFlags;
+  /** WebSocket targets: --ws-dialect and --recall-target. */
+  wsDialect?: string;
+  recallTarget?: string;
   /** Global indices of the sessions this group runs. */
   sessions: number[];
   timings: DriverTimings;
@@ -131,10 +134,16 @@ export class SessionGroup {
     const first = spec.sessions[0] ?? 0;
     const pool = new EpisodePool(new EmbeddingSource(scenario.dim, scenario.embeddings, first), `g${first}`);
     const connection = spec.connection ? connectionFromFlags(spec.connection) : undefined;
-    const proberChannel = scenario.probes.share > 0 ? new SessionChannel(spec.target, connection) : undefined;
+    const target = {
+      target: spec.target,
+      ...(connection ? { connection } : {}),
+      ...(spec.wsDialect === undefined ? {} : { wsDialect: spec.wsDialect }),
+      ...(spec.recallTarget === undefined ? {} : { recallTarget: spec.recallTarget }),
+    };
+    const proberChannel = scenario.probes.share > 0 ? new SessionChannel(target) : undefined;
     const prober = proberChannel
       ? new RecallProber(
-          proberChannel.client,
+          proberChannel.streams,
           clock.sink,
           clock,
           scenario.probes,
@@ -163,7 +172,10 @@ export class SessionGroup {
           ...timings,
         },
         {
-          channel: new SessionChannel(spec.dialVia?.[i] ?? spec.target, connection, channelOptions),
+          channel: new SessionChannel(
+            { ...target, ...(spec.dialVia?.[i] ? { dialVia: spec.dialVia[i] } : {}) },
+            channelOptions,
+          ),
           sink: clock.sink,
           clock,
           pool,

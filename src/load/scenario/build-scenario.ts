@@ -40,6 +40,7 @@ export function buildScenario(
     source,
     target: {
       ...(raw.target.address ? { address: raw.target.address } : {}),
+      ...(raw.target.transport ? { transport: raw.target.transport } : {}),
       serveArgs: serveArgs(raw.target.serve, issues),
     },
     memorySpaces: raw.memorySpaces,

@@ -6,8 +6,10 @@ import type { Threshold } from '../../judge/thresholds/threshold.js';
 import type { NetworkFault, NetworkFaultKind } from '../../netfault/network-fault.js';
 
 export interface TargetDefaults {
-  /** host:port to benchmark; absent means the embedded reference server. */
+  /** host:port (gRPC) or ws://... to benchmark; absent means the embedded reference server. */
   address?: string;
+  /** The embedded server's transport: gRPC unless 'ws'. */
+  transport?: 'grpc' | 'ws';
   /**
    * Extra flags for the embedded server, e.g. ['--queue-capacity', '2000'].
    * --dim, --host and --port are set by bench itself (dim from the scenario).

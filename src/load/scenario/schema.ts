@@ -144,7 +144,12 @@ export const scenarioSchema = strict({
   target: strict({
     address: z
       .string()
-      .regex(/^[^\s:]+:\d{1,5}$/, { error: "an address is host:port, e.g. '127.0.0.1:50051'" })
+      .regex(/^([^\s:]+:\d{1,5}|wss?:\/\/\S+)$/, {
+        error: "an address is host:port (gRPC), e.g. '127.0.0.1:50051', or ws://HOST:PORT/v1/stream",
+      })
+      .optional(),
+    transport: z
+      .enum(['grpc', 'ws'], { error: "transport is 'grpc' or 'ws' (the embedded server's transport)" })
       .optional(),
     serve: z
       .record(

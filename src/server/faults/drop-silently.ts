@@ -10,8 +10,8 @@ export const dropSilently: Mutant = {
   description: `every ${DROP_EVERY}th observation on a stream gets no ack`,
   apply: (c) => ({
     ...c,
-    createWriter(call) {
-      const inner = c.createWriter(call);
+    wrapWriter(transportWriter) {
+      const inner = c.wrapWriter(transportWriter);
       let outcomes = 0;
       return {
         ...inner,

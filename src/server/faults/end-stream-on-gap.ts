@@ -8,8 +8,8 @@ export const endStreamOnGap: Mutant = {
   description: 'a sequence gap ends the stream with INVALID_ARGUMENT',
   apply: (c) => ({
     ...c,
-    createWriter(call) {
-      const inner = c.createWriter(call);
+    wrapWriter(transportWriter) {
+      const inner = c.wrapWriter(transportWriter);
       return {
         ...inner,
         send(r) {

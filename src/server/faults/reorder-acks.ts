@@ -11,8 +11,8 @@ export const reorderAcks: Mutant = {
   description: 'ACCEPTED acks are sent in swapped pairs',
   apply: (c) => ({
     ...c,
-    createWriter(call) {
-      const inner = c.createWriter(call);
+    wrapWriter(transportWriter) {
+      const inner = c.wrapWriter(transportWriter);
       let held: ObservationResponse | undefined;
       let timer: NodeJS.Timeout | undefined;
       const flush = (): void => {

@@ -3,7 +3,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { authInterceptor } from './auth-interceptor.js';
 import { loadAuthTokens } from './auth-tokens.js';
-import { serverCredentials } from './tls-credentials.js';
+import { checkedTlsPair, grpcCredentials, type TlsPair } from './tls-credentials.js';
 import { TokenAuthorizer } from './token-authorizer.js';
 
 export interface SecurityFlags {
@@ -15,6 +15,10 @@ export interface SecurityFlags {
 export interface ServerSecurity {
   credentials: grpc.ServerCredentials;
   interceptors: grpc.ServerInterceptor[];
+  /** The same certificate for the HTTP listener (https, wss). */
+  tls?: TlsPair;
+  /** The same tokens for the HTTP listener; undefined: every client may use every space. */
+  authorizer?: TokenAuthorizer;
 }
 
 /** No TLS, no tokens: the default of `serve`, for loopback and trusted networks. */
@@ -23,10 +27,10 @@ export function plaintext(): ServerSecurity {
 }
 
 export function serverSecurity(flags: SecurityFlags): ServerSecurity {
-  const credentials = serverCredentials({ certPath: flags.tlsCert, keyPath: flags.tlsKey });
-  if (!flags.authTokens) return { credentials, interceptors: [] };
-  return {
-    credentials,
-    interceptors: [authInterceptor(new TokenAuthorizer(loadAuthTokens(flags.authTokens)))],
-  };
+  const tls = checkedTlsPair({ certPath: flags.tlsCert, keyPath: flags.tlsKey });
+  const credentials = grpcCredentials(tls);
+  const withTls = tls ? { tls } : {};
+  if (!flags.authTokens) return { credentials, interceptors: [], ...withTls };
+  const authorizer = new TokenAuthorizer(loadAuthTokens(flags.authTokens));
+  return { credentials, interceptors: [authInterceptor(authorizer)], authorizer, ...withTls };
 }

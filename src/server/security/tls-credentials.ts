@@ -10,10 +10,26 @@ export interface TlsFiles {
   keyPath?: string;
 }
 
+/** A certificate chain and its key, both PEM, checked to belong together and be valid now. */
+export interface TlsPair {
+  cert: Buffer;
+  key: Buffer;
+}
+
 /** Plaintext when neither file is given; TLS when both are; a UserError otherwise. */
 export function serverCredentials(files: TlsFiles): grpc.ServerCredentials {
+  return grpcCredentials(checkedTlsPair(files));
+}
+
+export function grpcCredentials(pair: TlsPair | undefined): grpc.ServerCredentials {
+  if (!pair) return grpc.ServerCredentials.createInsecure();
+  return grpc.ServerCredentials.createSsl(null, [{ cert_chain: pair.cert, private_key: pair.key }], false);
+}
+
+/** The checked pair of --tls-cert and --tls-key; undefined when neither is given. */
+export function checkedTlsPair(files: TlsFiles): TlsPair | undefined {
   const { certPath, keyPath } = files;
-  if (!certPath && !keyPath) return grpc.ServerCredentials.createInsecure();
+  if (!certPath && !keyPath) return undefined;
   if (!certPath || !keyPath) {
     throw new UserError(
       `${certPath ? '--tls-cert' : '--tls-key'} was given without ${certPath ? '--tls-key' : '--tls-cert'}; ` +
@@ -41,7 +57,7 @@ export function serverCredentials(files: TlsFiles): grpc.ServerCredentials {
   if (Date.parse(cert.validTo) < Date.now()) {
     throw new UserError(`--tls-cert ${certPath}: the certificate expired on ${cert.validTo}; renew it`);
   }
-  return grpc.ServerCredentials.createSsl(null, [{ cert_chain: certPem, private_key: keyPem }], false);
+  return { cert: certPem, key: keyPem };
 }
 
 function readPem(path: string, flag: string): Buffer {

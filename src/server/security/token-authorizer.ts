@@ -12,14 +12,22 @@ export type Authentication =
 export class TokenAuthorizer {
   constructor(private readonly grants: readonly TokenGrant[]) {}
 
-  /** Finds the grant of the `authorization: Bearer <token>` header. */
+  /** Finds the grant of the `authorization: Bearer <token>` metadata of a gRPC call. */
   authenticate(metadata: grpc.Metadata): Authentication {
-    const values = metadata.get('authorization');
+    return this.authenticateHeader(metadata.get('authorization').map(String));
+  }
+
+  /** Finds the grant of the values of an `authorization` header (HTTP or gRPC metadata). */
+  authenticateHeader(values: readonly string[]): Authentication {
     if (values.length === 0) return { ok: false, reason: 'missing' };
-    const header = values.length === 1 ? String(values[0]) : '';
-    const m = BEARER.exec(header);
+    const m = BEARER.exec(values.length === 1 ? (values[0] as string) : '');
     if (!m) return { ok: false, reason: 'malformed' };
-    const grant = this.find(tokenDigest(m[1] as string));
+    return this.authenticateToken(m[1] as string);
+  }
+
+  /** Finds the grant of a bare token (one a browser carried in a WebSocket subprotocol). */
+  authenticateToken(token: string): Authentication {
+    const grant = this.find(tokenDigest(token));
     return grant ? { ok: true, grant } : { ok: false, reason: 'unknown' };
   }
 
