@@ -24,7 +24,8 @@ function short(id: string): string {
 export function describeEvent(e: HistoryEvent): string {
   switch (e.type) {
     case 'stream-open':
-      return `open ObserveStream (session ${e.session})`;
+      // gRPC is the default and says nothing; another transport is named.
+      return `open ObserveStream${e.transport && e.transport !== 'grpc' ? ` over ${e.transport}` : ''} (session ${e.session})`;
     case 'init-sent': {
       const id = e.sessionId ? ` session_id=${e.sessionId}` : ' session_id=""';
       const resume = e.resume ? ` resume=true sequence_number=${e.claimedSequence}` : '';

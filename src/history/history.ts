@@ -42,7 +42,17 @@ export type SendIntent =
   | 'invalid'; // deliberately invalid payload (bad embedding, oversize text ...)
 
 export type HistoryEvent =
-  | { t: number; type: 'stream-open'; stream: StreamId; session: SessionKey }
+  | {
+      t: number;
+      type: 'stream-open';
+      stream: StreamId;
+      session: SessionKey;
+      /**
+       * How the stream travels: 'grpc', or 'ws:' and the dialects offered in order of
+       * preference ('ws:json', 'ws:proto,json'). Absent in histories recorded before WebSocket.
+       */
+      transport?: string;
+    }
   | {
       t: number;
       type: 'init-sent';

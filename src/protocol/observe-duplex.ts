@@ -18,6 +18,8 @@ export interface DuplexEnd {
 }
 
 export interface ObserveDuplex {
+  /** For the history's stream-open event: 'grpc', or 'ws:' and the dialects offered. */
+  readonly transport: string;
   /** A request, or (over gRPC and WebSocket proto) a frame the caller encoded itself. */
   write(message: ObservationRequest | Buffer): boolean;
   writeObservation(
@@ -48,6 +50,7 @@ export function grpcDuplex(
   // Errors also arrive as 'status'; the listener keeps them from being thrown.
   call.on('error', () => {});
   return {
+    transport: 'grpc',
     write: (message) => call.write(message),
     writeObservation: (space, session, seq, episode) =>
       call.write(encodeObservationFrame(space, session, seq, episodeBytes(episode))),

@@ -62,7 +62,7 @@ export class RecordedStream {
     private readonly opts: OpenOptions,
   ) {
     const { stream, session, sink, clock } = opts;
-    sink({ t: clock.now(), type: 'stream-open', stream, session });
+    sink({ t: clock.now(), type: 'stream-open', stream, session, transport: call.transport });
     call.onResponse((r: ObservationResponse) => {
       const t = clock.now();
       const e = responseEvent(r, t, stream, session);

@@ -219,6 +219,11 @@ describe('WebSocket /v1/stream', () => {
       overWs(t, 'proto'),
     );
     expect((await grpcStream.rs.ended).code).toBe(status.ABORTED);
+    // The history says how each stream travelled; the checker does not care.
+    expect([grpcStream.events[0], proto.events[0]]).toMatchObject([
+      { type: 'stream-open', transport: 'grpc' },
+      { type: 'stream-open', transport: 'ws:proto' },
+    ]);
     await proto.sendRange(6, 8);
     await proto.untilOutcomes(3);
     expect(proto.outcomes().map((a) => [a.seq, a.status])).toEqual([

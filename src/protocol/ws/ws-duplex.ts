@@ -62,6 +62,7 @@ function jsonEpisode(episode: Episode | PreEncodedEpisode): string {
 export class WsDuplex implements ObserveDuplex {
   /** The dialect the server chose; known once the socket is open. */
   dialect: WsDialect | undefined;
+  readonly transport: string;
   private readonly ws: WebSocket;
   private readonly events = new EventEmitter();
   private readonly pending: Array<string | Buffer> = [];
@@ -73,6 +74,7 @@ export class WsDuplex implements ObserveDuplex {
   private lastError: string | undefined;
 
   constructor(private readonly o: WsConnectOptions) {
+    this.transport = `ws:${o.dialects.join(',')}`;
     this.ws = new WebSocket(o.url, offeredSubprotocols(o.dialects), {
       headers: o.headers ?? {},
       perMessageDeflate: false,
