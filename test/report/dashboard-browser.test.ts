@@ -5,8 +5,10 @@
 // in the light and the dark scheme. Waits are on conditions, generous for a busy machine.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERDICT_EXIT } from '../../src/cli/exit-codes.js';
@@ -38,6 +40,47 @@ function pointsDrawn(page: Page): Promise<number> {
   return page.$$eval('svg[data-chart="rate"] path.series', (paths) =>
     Math.max(0, ...paths.map((p) => (p.getAttribute('d')?.match(/[ML]/g) ?? []).length)),
   );
+}
+
+/** Connects to the event stream (optionally with Last-Event-ID) and reads `count` events. */
+function readEvents(
+  url: string,
+  lastEventId: string | undefined,
+  count: number,
+): Promise<{ retry: number | undefined; events: EventSourceMessage[] }> {
+  return new Promise((resolve, reject) => {
+    const out: { retry: number | undefined; events: EventSourceMessage[] } = { retry: undefined, events: [] };
+    const req = get(
+      new URL('events', url),
+      { headers: lastEventId ? { 'last-event-id': lastEventId } : {} },
+      (res) => {
+        const parser = createParser({
+          onRetry: (ms) => {
+            out.retry = ms;
+          },
+          onEvent: (e) => {
+            out.events.push(e);
+            if (out.events.length === count) {
+              req.destroy();
+              resolve(out);
+            }
+          },
+        });
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => parser.feed(chunk));
+      },
+    );
+    req.on('error', (err) => {
+      if (out.events.length < count) reject(err);
+    });
+    req.setTimeout(WAIT_MS, () => req.destroy(new Error('no event in time')));
+  });
+}
+
+/** Where the first point of the rate chart's first line sits: the run's first second. */
+function firstPointX(data: string): string | undefined {
+  const charts = (JSON.parse(data) as { charts: string }).charts;
+  return /<svg[^>]*data-chart="rate"[\s\S]*?<path class="series" d="M([\d.]+)/.exec(charts)?.[1];
 }
 
 /** Polls the page until the condition holds; generous for a busy machine. */
@@ -109,6 +152,18 @@ describe.skipIf(!hasChromium)('bench --dashboard in Chromium', () => {
       const early = await pointsDrawn(page);
       await until('two more seconds drawn', async () => (await pointsDrawn(page)) >= early + 2);
       expect(await page.$$('svg[data-chart="rate"] g.marker-fault')).toHaveLength(0);
+
+      // The event stream itself, read by a standard parser: retry, numbered updates; back with
+      // Last-Event-ID, a viewer gets no repeat of what it saw, and the next picture it gets
+      // still starts at the run's first second.
+      const first = await readEvents(url, undefined, 1);
+      expect(first.retry).toBe(1000);
+      const seen = first.events[0] as EventSourceMessage;
+      expect(seen.event).toBe('update');
+      const back = await readEvents(url, seen.id, 1);
+      const next = back.events[0] as EventSourceMessage;
+      expect(Number(next.id)).toBeGreaterThan(Number(seen.id));
+      expect(firstPointX(next.data)).toBe(firstPointX(seen.data));
       await page.screenshot({ path: join(REPORTS, 'dashboard-live-light.png'), fullPage: true });
 
       // The fault marker comes once the run has passed 6 s.
