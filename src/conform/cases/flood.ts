@@ -69,6 +69,8 @@ export class Flood {
   private resolveFirst: (a: AckEvent | undefined) => void = () => {};
   private stopped = false;
   private lanesOffering = 0;
+  /** Lanes named so far, the case's own stream included. */
+  private named = 0;
   private startedAt = 0;
   private lastSentAt = 0;
   private stall = { stop: () => 0 };
@@ -102,18 +104,14 @@ export class Flood {
   static async start(ctx: CaseContext, o: FloodOptions = {}): Promise<Flood> {
     const f = new Flood(ctx, o);
     const streams = o.streams ?? FLOOD_STREAMS;
-    if (o.main) f.lanes.push(f.lane(o.main, ctx.space));
-    for (let i = f.lanes.length + 1; i <= streams; i++) {
-      const space = ctx.newSpace();
-      const { stream } = await ctx.start({
-        session: `${o.label ?? 'flood'}-${i}`,
-        memorySpaceId: space,
-        indexAcks: o.indexAcks,
-      });
-      f.lanes.push(f.lane(stream, space));
+    if (o.main) {
+      f.lanes.push(f.lane(o.main, ctx.space));
+      f.named++;
     }
+    while (f.lanes.length < streams) await f.helper();
     ctx.note(
-      `flooding on ${streams} stream(s), each up to seq ${f.lastSeq} in its own space, ` +
+      `flooding on ${streams} stream(s) at once, each up to seq ${f.lastSeq} in its own space (a stream ` +
+        `that offered that many hands over to a fresh one), ` +
         `${o.sustain ? 'holding the queue at its limit' : 'until OVERLOADED'} ` +
         `(queue capacity ${ctx.caps.queueCapacity}, at most ${FLOOD_MS} ms)`,
     );
@@ -121,7 +119,7 @@ export class Flood {
     f.stall = stallWatch();
     f.lanesOffering = f.lanes.length;
     const deadline = setTimeout(() => f.stop(), ctx.scaled(FLOOD_MS));
-    f.done = Promise.all(f.lanes.map((l) => f.offerOn(l))).then(
+    f.done = Promise.all(f.lanes.map((l) => f.run(l))).then(
       () => {
         clearTimeout(deadline);
         f.resolveFirst(undefined);
@@ -168,7 +166,7 @@ export class Flood {
 
   /** What was offered: observations (retries included), from the first send to the last. */
   offer(): { sent: number; ms: number; perSecond: number; text: string } {
-    const sent = this.lanes.reduce((n, l) => n + l.sent, 0);
+    const sent = this.sent();
     const ms = Math.max(this.lastSentAt - this.startedAt, 1);
     const perSecond = Math.round((sent * 1000) / ms);
     const text = `offered ${sent} observations on ${this.lanes.length} stream(s) in ${ms.toFixed(0)} ms (${perSecond}/s)`;
@@ -177,6 +175,39 @@ export class Flood {
 
   private lane(stream: CaseStream, space: string): FloodLane {
     return { stream, space, sent: 0, lastAccepted: 0n, overloaded: [] };
+  }
+
+  /** A helper lane: a session of its own in a fresh space. */
+  private async helper(): Promise<FloodLane> {
+    const space = this.ctx.newSpace();
+    // Named before the await: lanes that run out together must not share a session name.
+    this.named++;
+    const { stream } = await this.ctx.start({
+      session: `${this.o.label ?? 'flood'}-${this.named}`,
+      memorySpaceId: space,
+      indexAcks: this.o.indexAcks,
+    });
+    const lane = this.lane(stream, space);
+    this.lanes.push(lane);
+    return lane;
+  }
+
+  /**
+   * Offers on a lane; once it offered all its space may hold, a fresh helper lane takes
+   * over, so the flood goes on for its whole time (or up to FLOOD_MAX) unless stopped.
+   */
+  private async run(first: FloodLane): Promise<void> {
+    let lane = first;
+    for (;;) {
+      await this.offerOn(lane);
+      if (this.stopped || lane.stream.isEnded || this.sent() >= FLOOD_MAX) break;
+      lane = await this.helper();
+    }
+    this.lanesOffering--;
+  }
+
+  private sent(): number {
+    return this.lanes.reduce((n, l) => n + l.sent, 0);
   }
 
   /** One lane: a window of sends, every outcome read in order. */
@@ -210,7 +241,6 @@ export class Flood {
       }
       lane.lastAccepted = expected - 1n;
     }
-    this.lanesOffering--;
   }
 
   private overloadedAt(lane: FloodLane, a: AckEvent): void {
