@@ -12,6 +12,7 @@ import { WS_STREAM_PATH } from '../protocol/ws/subprotocols.js';
 import { UserError } from '../util/user-error.js';
 import { callEndGuard } from './call-end-guard.js';
 import { defaultComponents, type ServerComponents } from './components.js';
+import { EVENTS_PATH, type EventsRoute, eventsRoute } from './http/events-route.js';
 import { type HttpListener, HttpRoutes, startHttpListener } from './http/http-listener.js';
 import { RECALL_PATH, recallPreflight, recallRoute } from './http/recall-route.js';
 import { type MetricsEndpoint, startMetricsEndpoint } from './metrics-endpoint.js';
@@ -70,6 +71,7 @@ export async function startServer(
   let metrics: MetricsEndpoint | undefined;
   let http: HttpListener | undefined;
   let ws: WsEndpoint | undefined;
+  let events: EventsRoute | undefined;
   try {
     port = await bind(server, host, config.port, security.credentials);
     if (config.metricsPort !== 0) {
@@ -77,7 +79,9 @@ export async function startServer(
     }
     if (config.httpPort !== undefined) {
       ws = wsEndpoint(core, security.authorizer);
+      events = eventsRoute(core, security.authorizer);
       const routes = new HttpRoutes()
+        .get(EVENTS_PATH, events.handler)
         .upgrade(WS_STREAM_PATH, ws.upgrade)
         .get(RECALL_PATH, recallRoute(core, security.authorizer))
         .on('OPTIONS', RECALL_PATH, recallPreflight);
@@ -85,6 +89,7 @@ export async function startServer(
     }
   } catch (err) {
     // Nothing may keep the process alive after a failed start.
+    events?.close();
     await metrics?.close();
     server.forceShutdown();
     core.stop();
@@ -111,6 +116,7 @@ export async function startServer(
       ws && waitForSockets(ws),
     ]);
     ws?.terminate();
+    events?.close();
     await http?.close();
     core.stop();
     await core.workers.terminate();
