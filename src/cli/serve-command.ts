@@ -29,6 +29,11 @@ export function register(program: Command): void {
       'index worker threads (default: cores - 1, at least 1)',
       String(d.indexWorkers),
     )
+    .option(
+      '--index-nice <n>',
+      'how much nicer (lower priority) than the stream-serving thread the index worker threads run, 0 to 19 (Linux)',
+      String(d.indexNice),
+    )
     .option('--m <n>', 'HNSW M (graph degree)', String(d.m))
     .option('--ef-construction <n>', 'HNSW efConstruction', String(d.efConstruction))
     .option('--max-elements <n>', 'element limit per memory space (then SPACE_FULL)', String(d.maxElements))

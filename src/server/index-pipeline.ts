@@ -1,6 +1,6 @@
 // Moves accepted observations from the queue into the index workers: whichever
 // worker is free takes the next batch, and a committed batch becomes visible.
-import { batchSizeFor } from './batch-size.js';
+import { BATCH_BUDGET_MS, batchSize, MAX_BATCH_ITEMS, STALENESS_BOUND_MS } from './batch-size.js';
 import type { IndexItem } from './index-item.js';
 import type { IndexQueue } from './index-queue.js';
 import type { IndexWorker, IndexWorkers } from './index-workers.js';
@@ -17,8 +17,13 @@ export type CommitStep = (batch: readonly IndexItem[], makeVisible: () => void) 
  */
 export type InsertStep = (batch: readonly IndexItem[], insertNow: () => void) => void;
 
-/** Batches handed to one worker at a time: the one it inserts and the next. */
+/**
+ * Batches handed to one worker at a time: the one it inserts and the next. The batch budget
+ * (batch-size.ts) counts on this: an observation waits for at most these two, then its own.
+ */
 const BATCHES_PER_WORKER = 2;
+/** A measured insert cost is never taken as less than this (a timer's resolution). */
+const MIN_ITEM_MS = 0.001;
 
 export class IndexPipeline {
   private idleWaiters: Array<() => void> = [];
@@ -56,9 +61,30 @@ export class IndexPipeline {
     for (let inFlight = 0; inFlight < BATCHES_PER_WORKER; inFlight++) {
       for (const worker of this.workers.workers) {
         if (this.queue.waiting === 0) return;
-        if (worker.inFlight === inFlight) this.run(worker, this.queue.take(batchSizeFor(this.queue.waiting)));
+        if (worker.inFlight === inFlight) this.run(worker, this.queue.take(this.nextBatchSize(worker)));
       }
     }
+  }
+
+  /**
+   * The batch-size rule (batch-size.ts) with this worker's measured costs; a worker that has
+   * measured nothing yet borrows another's estimate, and with none at all takes one
+   * observation, whose insert is the first measurement.
+   */
+  private nextBatchSize(worker: IndexWorker): number {
+    const all = this.workers.workers;
+    const perItemMs =
+      worker.costs.perItemMs ?? all.map((w) => w.costs.perItemMs).find((ms) => ms !== undefined);
+    if (perItemMs === undefined) return 1;
+    return batchSize({
+      waiting: this.queue.waiting,
+      perItemMs: Math.max(MIN_ITEM_MS, perItemMs),
+      perBatchMs: worker.costs.perBatchMs,
+      workers: all.length,
+      budgetMs: BATCH_BUDGET_MS,
+      boundMs: STALENESS_BOUND_MS,
+      maxItems: MAX_BATCH_ITEMS,
+    });
   }
 
   private run(worker: IndexWorker, batch: IndexItem[]): void {

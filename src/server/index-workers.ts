@@ -3,7 +3,13 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { FromIndexWorker, IndexWorkerOptions, ToIndexWorker } from './index-worker-protocol.js';
+import type {
+  FromIndexWorker,
+  IndexWorkerOptions,
+  ToIndexWorker,
+  WorkerThreadInfo,
+} from './index-worker-protocol.js';
+import { InsertCosts } from './insert-cost.js';
 
 /** One nearest neighbour of a segment: the label within its space and the cosine distance. */
 export interface Neighbour {
@@ -22,7 +28,7 @@ function workerUrl(): URL {
   return new URL('../../dist/server/index-worker.js', import.meta.url);
 }
 
-type Reply = (message: FromIndexWorker) => void;
+type Reply = (message: Exclude<FromIndexWorker, WorkerThreadInfo>) => void;
 
 export class IndexWorker {
   private readonly worker: Worker;
@@ -31,10 +37,19 @@ export class IndexWorker {
   private terminating = false;
   /** Batches sent and not yet inserted. */
   inFlight = 0;
+  /** What inserts cost on this worker, from its own measurements. */
+  readonly costs = new InsertCosts();
+  /** The thread's id and nice value, once it runs. */
+  readonly started: Promise<WorkerThreadInfo>;
 
   constructor(options: IndexWorkerOptions) {
     this.worker = new Worker(workerUrl(), { workerData: options });
+    let started: (info: WorkerThreadInfo) => void = () => {};
+    this.started = new Promise((resolve) => {
+      started = resolve;
+    });
     this.worker.on('message', (m: FromIndexWorker) => {
+      if (m.type === 'started') return started(m);
       const reply = this.replies.get(m.id);
       this.replies.delete(m.id);
       reply?.(m);
@@ -48,7 +63,10 @@ export class IndexWorker {
     });
   }
 
-  private request(message: ToIndexWorker, transfer: ArrayBuffer[]): Promise<FromIndexWorker> {
+  private request(
+    message: ToIndexWorker,
+    transfer: ArrayBuffer[],
+  ): Promise<Exclude<FromIndexWorker, WorkerThreadInfo>> {
     return new Promise((resolve, reject) => {
       this.replies.set(message.id, (m) =>
         m.type === 'failed' ? reject(new Error(`index worker: ${m.message}`)) : resolve(m),
@@ -57,11 +75,16 @@ export class IndexWorker {
     });
   }
 
-  /** Inserts the vectors (dim floats each, transferred) under the items' spaces and labels. */
+  /**
+   * Inserts the vectors (dim floats each, transferred) under the items' spaces and labels,
+   * and learns from the worker's timings what the next batches will cost.
+   */
   async insert(spaces: string[], labels: number[], vectors: Float32Array): Promise<void> {
-    await this.request({ type: 'insert', id: this.nextId++, spaces, labels, vectors }, [
+    const m = await this.request({ type: 'insert', id: this.nextId++, spaces, labels, vectors }, [
       vectors.buffer as ArrayBuffer,
     ]);
+    if (m.type !== 'inserted') throw new Error(`index worker answered an insert with '${m.type}'`);
+    this.costs.record(m);
   }
 
   async search(space: string, vector: Float32Array, k: number): Promise<Neighbour[]> {

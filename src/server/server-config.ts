@@ -10,6 +10,8 @@ export interface ServerConfig {
   /** Observations accepted but not yet visible, across all sessions. */
   queueCapacity: number;
   indexWorkers: number;
+  /** How much nicer than the event loop the index worker threads run (Linux; 0 = the same). */
+  indexNice: number;
   /** HNSW graph degree. */
   m: number;
   efConstruction: number;
@@ -41,6 +43,7 @@ export function defaultServerConfig(): ServerConfig {
     dim: 768,
     queueCapacity: 10_000,
     indexWorkers: Math.max(1, availableParallelism() - 1),
+    indexNice: 10,
     m: 16,
     efConstruction: 100,
     maxElements: 1_000_000,

@@ -64,6 +64,7 @@ export class ServerCore {
       m: config.m,
       efConstruction: config.efConstruction,
       maxElements: config.maxElements,
+      nice: config.indexNice,
     });
     this.pipeline = new IndexPipeline(
       this.queue,

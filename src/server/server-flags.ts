@@ -10,6 +10,7 @@ export interface ServeFlags {
   dim?: string;
   queueCapacity?: string;
   indexWorkers?: string;
+  indexNice?: string;
   m?: string;
   efConstruction?: string;
   maxElements?: string;
@@ -54,6 +55,7 @@ export function serverConfigFromFlags(flags: ServeFlags): ServerConfig {
     dim: integer(flags.dim, '--dim', 1, 65536, d.dim),
     queueCapacity: integer(flags.queueCapacity, '--queue-capacity', 10, 10_000_000, d.queueCapacity),
     indexWorkers: integer(flags.indexWorkers, '--index-workers', 1, 256, d.indexWorkers),
+    indexNice: integer(flags.indexNice, '--index-nice', 0, 19, d.indexNice),
     m: integer(flags.m, '--m', 2, 200, d.m),
     efConstruction: integer(flags.efConstruction, '--ef-construction', 1, 10_000, d.efConstruction),
     maxElements: integer(flags.maxElements, '--max-elements', 1, 2 ** 31 - 1, d.maxElements),

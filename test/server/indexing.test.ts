@@ -1,7 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AckStatus, emptyEpisode, StreamState } from '../../src/protocol/messages.js';
-import { batchSizeFor } from '../../src/server/batch-size.js';
 import { defaultComponents, type ServerComponents } from '../../src/server/components.js';
 import type { IndexItem } from '../../src/server/index-item.js';
 import { IndexQueue } from '../../src/server/index-queue.js';
@@ -112,15 +111,6 @@ describe('batches', () => {
     } finally {
       await t.stop();
     }
-  });
-
-  it('[IDX-8] batch size adapts to depth: about 10, then 100, then 500', () => {
-    expect(batchSizeFor(1)).toBe(10);
-    expect(batchSizeFor(99)).toBe(10);
-    expect(batchSizeFor(100)).toBe(100);
-    expect(batchSizeFor(999)).toBe(100);
-    expect(batchSizeFor(1000)).toBe(500);
-    expect(batchSizeFor(50_000)).toBe(500);
   });
 
   it('[IDX-7][FLOW-9] the high-priority lane is taken first and admitted to full capacity', () => {

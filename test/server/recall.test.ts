@@ -101,7 +101,7 @@ describe('recall', () => {
 
 describe('segments', () => {
   it('[REC-1] IndexWorkers.search merges the nearest of every segment', async () => {
-    const workers = new IndexWorkers(2, { dim: DIM, m: 16, efConstruction: 100, maxElements: 100 });
+    const workers = new IndexWorkers(2, { dim: DIM, m: 16, efConstruction: 100, maxElements: 100, nice: 0 });
     try {
       const [a, b] = workers.workers;
       const vectors = (from: number, count: number) => {

@@ -47,6 +47,7 @@ describe('serve flags', () => {
     [{ port: '70000' }, /--port/],
     [{ queueCapacity: '5' }, /--queue-capacity: '5'.*10/],
     [{ indexWorkers: '0' }, /--index-workers/],
+    [{ indexNice: '20' }, /--index-nice: '20' is not a whole number from 0 to 19/],
     [{ sessionIdleTimeout: '5x' }, /--session-idle-timeout: '5x' is not a duration/],
     [{ heartbeatInterval: '1ms' }, /--heartbeat-interval/],
     [{ maxMessageBytes: '1.5' }, /--max-message-bytes/],
