@@ -17,9 +17,11 @@ import { emptyEpisode } from '../src/protocol/messages.js';
 import { encodeEpisode } from '../src/protocol/observation-codec.js';
 import { type EngramClient, makeEngramClient } from '../src/protocol/service-definition.js';
 import { seededRandom } from '../src/util/seeded-random.js';
+import { freePort } from '../test/support/free-port.js';
+import { batchWork, sharesBetween } from './bench-serve/batch-work.js';
 import { BenchStream, type StreamFigures } from './bench-serve/bench-stream.js';
 import { rawInsertRate } from './bench-serve/raw-hnsw-rate.js';
-import { recallFlood } from './bench-serve/recall-load.js';
+import { recallFloodInChild } from './bench-serve/recall-load.js';
 import { type FigureSpec, RepeatedFigures } from './bench-serve/repeated-figures.js';
 import { cpuDelta, threadCpu, threadNice } from './bench-serve/thread-cpu.js';
 
@@ -52,6 +54,7 @@ interface Config {
   name: string;
   workers: number;
   nice: number;
+  metricsPort?: number;
   server?: EmbeddedServer;
   client?: EngramClient;
 }
@@ -99,7 +102,7 @@ const ms = (us: number) => us / 1000;
 
 async function round(rep: number): Promise<void> {
   console.log(`round ${rep} of ${reps}`);
-  const raw = new Map<number, { perSecond: number; perCore: number }>();
+  const raw = new Map<number, RawFigures>();
   for (const workers of [1, 2]) {
     const r = await rawInsertRate({ dim, m, efConstruction, count: size, workers, seed: 7 + rep });
     raw.set(workers, { perSecond: r.perSecond, perCore: r.perWorker / r.busiestThreadCpu });
@@ -108,65 +111,7 @@ async function round(rep: number): Promise<void> {
   const ackAt1000 = new Map<string, number>();
   const sustainedOf = new Map<string, number>();
   for (const c of configs) {
-    const flood = await phase(c, 'flood', (s) => s.flood(size));
-    const sustained = (flood.accepted * 1000) / flood.elapsedMs;
-    sustainedOf.set(c.name, sustained);
-    const r = raw.get(c.workers) as { perSecond: number; perCore: number };
-    fig(`${c.name}: end-to-end indexed (flood)`, 'obs/s', sustained, undefined, 0);
-    fig(
-      `${c.name}: end-to-end / raw (same round, ${c.workers} thread(s))`,
-      '',
-      sustained / r.perSecond,
-      { atLeast: 0.9 },
-      2,
-    );
-    const perCore = flood.accepted / c.workers / flood.indexThreadCpu;
-    fig(
-      `${c.name}: per CPU second of the insert thread, end-to-end / raw`,
-      '',
-      perCore / r.perCore,
-      undefined,
-      2,
-    );
-
-    const rate70 = Math.round(sustained * 0.7);
-    const at70 = await phase(c, 'p70', (s) => s.paced(rate70, pacedSeconds));
-    fig(`${c.name}: staleness P99 at 70%`, 'ms', ms(at70.staleness.p99), { below: 25 });
-    fig(`${c.name}: staleness P50 at 70%`, 'ms', ms(at70.staleness.p50), undefined, 2);
-    fig(`${c.name}: ack P99 at 70%`, 'ms', ms(at70.ackLatency.p99), { below: 5 }, 2);
-    if (c.name === 'C') continue;
-
-    const at1000 = await phase(c, 'ack1000', (s) => s.paced(1000, pacedSeconds));
-    fig(`${c.name}: ack P99 at 1000/s`, 'ms', ms(at1000.ackLatency.p99), { below: 2 }, 2);
-    fig(`${c.name}: ack P50 at 1000/s`, 'ms', ms(at1000.ackLatency.p50), undefined, 2);
-    fig(`${c.name}: ack P99.9 at 1000/s`, 'ms', ms(at1000.ackLatency.p999), undefined, 2);
-    ackAt1000.set(c.name, ms(at1000.ackLatency.p99));
-    if (c.name === 'B') continue;
-
-    const at90 = await phase(c, 'p90', (s) => s.paced(Math.round(sustained * 0.9), pacedSeconds));
-    fig(`${c.name}: staleness P99 at 90%`, 'ms', ms(at90.staleness.p99), { below: 100 });
-
-    // Recall against the flood's space (static, `size` elements): alone, then while another
-    // space of the same worker ingests at 70%.
-    const rand = seededRandom(rep);
-    const cues = Array.from({ length: 64 }, () => vector(rand));
-    const floodSpace = flood.space;
-    const o = { k: RECALL_K, concurrency: RECALL_CONCURRENCY, seconds: Math.min(4, pacedSeconds) };
-    const alone = await recallFlood(c.client as EngramClient, floodSpace, cues, o);
-    fig(`${c.name}: recall k=10 P50, no writes`, 'ms', ms(alone.latency.p50), undefined, 2);
-    fig(`${c.name}: recall k=10 P99, no writes`, 'ms', ms(alone.latency.p99), undefined, 2);
-    fig(`${c.name}: recall k=10 rate, no writes`, 'recalls/s', alone.perSecond, undefined, 0);
-    const [busy, under] = await Promise.all([
-      recallFlood(c.client as EngramClient, floodSpace, cues, { ...o, seconds: pacedSeconds }),
-      phase(c, 'p70recall', (s) => s.paced(rate70, pacedSeconds)),
-    ]);
-    fig(`${c.name}: recall k=10 P50, ingesting at 70%`, 'ms', ms(busy.latency.p50), undefined, 2);
-    fig(`${c.name}: recall k=10 P99, ingesting at 70%`, 'ms', ms(busy.latency.p99), undefined, 2);
-    fig(`${c.name}: recall k=10 rate, ingesting at 70%`, 'recalls/s', busy.perSecond, undefined, 0);
-    fig(`${c.name}: ack P99 at 70% during the recall flood`, 'ms', ms(under.ackLatency.p99), { below: 5 }, 2);
-    fig(`${c.name}: staleness P99 at 70% during the recall flood`, 'ms', ms(under.staleness.p99));
-    if (alone.failed + busy.failed > 0)
-      console.log(`  recalls without ${RECALL_K} results: ${alone.failed + busy.failed}`);
+    await measure(c, rep, raw.get(c.workers) as RawFigures, ackAt1000, sustainedOf);
   }
   // Side by side in the same round: ratios are what a noisy machine still tells.
   fig(
@@ -192,6 +137,88 @@ async function round(rep: number): Promise<void> {
   );
 }
 
+interface RawFigures {
+  perSecond: number;
+  perCore: number;
+}
+
+/** One configuration's phases in one round. */
+async function measure(
+  c: Config,
+  rep: number,
+  r: RawFigures,
+  ackAt1000: Map<string, number>,
+  sustainedOf: Map<string, number>,
+): Promise<void> {
+  const flood = await phase(c, 'flood', (s) => s.flood(size));
+  const sustained = (flood.accepted * 1000) / flood.elapsedMs;
+  sustainedOf.set(c.name, sustained);
+  fig(`${c.name}: end-to-end indexed (flood)`, 'obs/s', sustained, undefined, 0);
+  fig(
+    `${c.name}: end-to-end / raw (same round, ${c.workers} thread(s))`,
+    '',
+    sustained / r.perSecond,
+    { atLeast: 0.9 },
+    2,
+  );
+  const perCore = flood.accepted / c.workers / flood.indexThreadCpu;
+  fig(
+    `${c.name}: per CPU second of the insert thread, end-to-end / raw`,
+    '',
+    perCore / r.perCore,
+    undefined,
+    2,
+  );
+
+  const rate70 = Math.round(sustained * 0.7);
+  const workBefore = await batchWork(c.metricsPort as number);
+  const at70 = await phase(c, 'p70', (s) => s.paced(rate70, pacedSeconds));
+  const work = sharesBetween(workBefore, await batchWork(c.metricsPort as number));
+  fig(`${c.name}: batches at 70% whose insert took <= 25 ms`, '%', work.budget);
+  fig(`${c.name}: batches at 70% whose insert took <= 100 ms`, '%', work.bound);
+  fig(`${c.name}: staleness P99 at 70%`, 'ms', ms(at70.staleness.p99), { below: 25 });
+  fig(`${c.name}: staleness P50 at 70%`, 'ms', ms(at70.staleness.p50), undefined, 2);
+  fig(`${c.name}: ack P99 at 70%`, 'ms', ms(at70.ackLatency.p99), { below: 5 }, 2);
+  if (c.name === 'C') return;
+
+  const at1000 = await phase(c, 'ack1000', (s) => s.paced(1000, pacedSeconds));
+  fig(`${c.name}: ack P99 at 1000/s`, 'ms', ms(at1000.ackLatency.p99), { below: 2 }, 2);
+  fig(`${c.name}: ack P50 at 1000/s`, 'ms', ms(at1000.ackLatency.p50), undefined, 2);
+  fig(`${c.name}: ack P99.9 at 1000/s`, 'ms', ms(at1000.ackLatency.p999), undefined, 2);
+  ackAt1000.set(c.name, ms(at1000.ackLatency.p99));
+  if (c.name === 'B') return;
+
+  const at90 = await phase(c, 'p90', (s) => s.paced(Math.round(sustained * 0.9), pacedSeconds));
+  fig(`${c.name}: staleness P99 at 90%`, 'ms', ms(at90.staleness.p99), { below: 100 });
+
+  // Recall against the flood's space (static, `size` elements): alone, then while another
+  // space of the same worker ingests at 70%. The flood runs in a process of its own.
+  const o = {
+    address: c.server?.address as string,
+    space: flood.space,
+    dim,
+    k: RECALL_K,
+    concurrency: RECALL_CONCURRENCY,
+    seconds: Math.min(4, pacedSeconds),
+    seed: rep,
+  };
+  const alone = await recallFloodInChild(o);
+  fig(`${c.name}: recall k=10 P50, no writes`, 'ms', ms(alone.latency.p50), undefined, 2);
+  fig(`${c.name}: recall k=10 P99, no writes`, 'ms', ms(alone.latency.p99), undefined, 2);
+  fig(`${c.name}: recall k=10 rate, no writes`, 'recalls/s', alone.perSecond, undefined, 0);
+  const [busy, under] = await Promise.all([
+    recallFloodInChild({ ...o, seconds: pacedSeconds }),
+    phase(c, 'p70recall', (s) => s.paced(rate70, pacedSeconds)),
+  ]);
+  fig(`${c.name}: recall k=10 P50, ingesting at 70%`, 'ms', ms(busy.latency.p50), undefined, 2);
+  fig(`${c.name}: recall k=10 P99, ingesting at 70%`, 'ms', ms(busy.latency.p99), undefined, 2);
+  fig(`${c.name}: recall k=10 rate, ingesting at 70%`, 'recalls/s', busy.perSecond, undefined, 0);
+  fig(`${c.name}: ack P99 at 70% during the recall flood`, 'ms', ms(under.ackLatency.p99), { below: 5 }, 2);
+  fig(`${c.name}: staleness P99 at 70% during the recall flood`, 'ms', ms(under.staleness.p99));
+  if (alone.failed + busy.failed > 0)
+    console.log(`  recalls without ${RECALL_K} results: ${alone.failed + busy.failed}`);
+}
+
 console.log(
   `engram-stream serve benchmark: dim ${dim}, M ${m}, efConstruction ${efConstruction}, ${size} elements per ` +
     `space, ${reps} rounds; configurations ${configs.map((c) => `${c.name} = ${c.workers} worker(s) at nice ${c.nice}`).join(', ')}; ` +
@@ -201,8 +228,10 @@ console.log(
 );
 try {
   for (const c of configs) {
+    c.metricsPort = await freePort();
     c.server = await startEmbeddedServer({
       args: [
+        ...['--metrics-port', String(c.metricsPort)],
         ...['--dim', String(dim), '--m', String(m), '--ef-construction', String(efConstruction)],
         ...['--index-workers', String(c.workers), '--index-nice', String(c.nice)],
         ...['--queue-capacity', String(size * 2), '--max-message-bytes', String(16 * 1024 * 1024)],

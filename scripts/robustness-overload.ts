@@ -2,11 +2,11 @@
 // from its metrics while it works off a backlog), then offers twice that for 60 s and
 // reports what docs/reliability.md states: silent drops, RSS, in-band states, and
 // the time back to ACTIVE after the load stops. Exits 1 if a promise was broken.
-import net from 'node:net';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { startEmbeddedServer } from '../src/endpoint/embedded-server.js';
 import { runClock } from '../src/protocol/run-clock.js';
 import { makeEngramClient } from '../src/protocol/service-definition.js';
+import { freePort } from '../test/support/free-port.js';
 import { runOverload } from '../test/support/overload-run.js';
 import { mib } from '../test/support/process-memory.js';
 import { sendReliably } from '../test/support/reliable-sender.js';
@@ -119,12 +119,3 @@ const ok =
   (r.activeAfterStopMs ?? Infinity) <= 10_000 &&
   alive;
 process.exitCode = ok ? 0 : 1;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}

@@ -1,23 +1,37 @@
 // A recall flood for bench:serve: `concurrency` RecallStream calls (k nearest of a
-// 768-d cue) always outstanding for `seconds`, through the protocol's one recall call.
+// random cue) always outstanding for `seconds`, through the protocol's one recall call.
+// It runs in a process of its own (recallFloodInChild), so that encoding recalls does not
+// delay the bench's own event loop, which timestamps the acks of the stream it measures.
+import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { RecallRecorder } from '../../src/protocol/recall-recorder.js';
 import { runClock } from '../../src/protocol/run-clock.js';
-import type { EngramClient } from '../../src/protocol/service-definition.js';
+import { makeEngramClient } from '../../src/protocol/service-definition.js';
 import { type HistogramSummary, newHistogram, recordMs, summarize } from '../../src/stats/histogram.js';
+import { seededRandom } from '../../src/util/seeded-random.js';
+
+export interface RecallFloodOptions {
+  address: string;
+  space: string;
+  dim: number;
+  k: number;
+  concurrency: number;
+  seconds: number;
+  seed: number;
+}
 
 export interface RecallFigures {
   latency: HistogramSummary;
   perSecond: number;
+  /** Calls that failed or found fewer than k. */
   failed: number;
 }
 
-export async function recallFlood(
-  client: EngramClient,
-  space: string,
-  cues: readonly Float32Array[],
-  o: { k: number; concurrency: number; seconds: number },
-): Promise<RecallFigures> {
+export async function recallFlood(o: RecallFloodOptions): Promise<RecallFigures> {
+  const client = makeEngramClient(o.address);
+  const rand = seededRandom(o.seed);
+  const cues = Array.from({ length: 64 }, () => Float32Array.from({ length: o.dim }, () => rand() * 2 - 1));
   const recorder = new RecallRecorder({ client, sink: () => {}, clock: runClock() });
   const latency = newHistogram();
   const started = performance.now();
@@ -29,16 +43,36 @@ export async function recallFlood(
     while (performance.now() < until) {
       const cue = cues[next++ % cues.length] as Float32Array;
       const sent = performance.now();
-      const answer = await recorder.recall(space, cue, o.k);
+      const answer = await recorder.recall(o.space, cue, o.k);
       recordMs(latency, performance.now() - sent);
       if (answer.code === 0 && answer.results.length === o.k) answered++;
       else failed++;
     }
   };
   await Promise.all(Array.from({ length: o.concurrency }, loop));
-  return {
-    latency: summarize(latency),
-    perSecond: (answered * 1000) / (performance.now() - started),
-    failed,
-  };
+  const perSecond = (answered * 1000) / (performance.now() - started);
+  client.close();
+  return { latency: summarize(latency), perSecond, failed };
+}
+
+const CHILD = fileURLToPath(new URL('./recall-flood-child.ts', import.meta.url));
+
+/** The flood in a child process (tsx), its figures read from the one JSON line it prints. */
+export function recallFloodInChild(o: RecallFloodOptions): Promise<RecallFigures> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(o)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out) as RecallFigures)
+        : reject(new Error(`recall flood exited ${code}`)),
+    );
+  });
 }

@@ -38,6 +38,8 @@ export class IndexPipeline {
     private readonly commit: CommitStep,
     private readonly onVisible: (batch: readonly IndexItem[]) => void,
     private readonly insertStep: InsertStep,
+    /** The worker's time for one batch, ms: what the batch budget predicts. */
+    private readonly onInserted: (workMs: number) => void,
   ) {}
 
   /** Queues an accepted observation; the caller checked admission. */
@@ -101,8 +103,9 @@ export class IndexPipeline {
     this.insertStep(batch, () => {
       // No catch: a failed insert would lose accepted observations, so it crashes the
       // process loudly (unhandled rejection) instead of going unnoticed.
-      void worker.insert(spaces, labels, vectors).then(() => {
+      void worker.insert(spaces, labels, vectors).then((timings) => {
         worker.inFlight--;
+        this.onInserted(timings.totalMs);
         this.commit(batch, () => this.settle(batch));
         this.dispatch();
       });

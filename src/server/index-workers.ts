@@ -9,7 +9,7 @@ import type {
   ToIndexWorker,
   WorkerThreadInfo,
 } from './index-worker-protocol.js';
-import { InsertCosts } from './insert-cost.js';
+import { InsertCosts, type InsertTimings } from './insert-cost.js';
 
 /** One nearest neighbour of a segment: the label within its space and the cosine distance. */
 export interface Neighbour {
@@ -79,12 +79,13 @@ export class IndexWorker {
    * Inserts the vectors (dim floats each, transferred) under the items' spaces and labels,
    * and learns from the worker's timings what the next batches will cost.
    */
-  async insert(spaces: string[], labels: number[], vectors: Float32Array): Promise<void> {
+  async insert(spaces: string[], labels: number[], vectors: Float32Array): Promise<InsertTimings> {
     const m = await this.request({ type: 'insert', id: this.nextId++, spaces, labels, vectors }, [
       vectors.buffer as ArrayBuffer,
     ]);
     if (m.type !== 'inserted') throw new Error(`index worker answered an insert with '${m.type}'`);
     this.costs.record(m);
+    return m;
   }
 
   async search(space: string, vector: Float32Array, k: number): Promise<Neighbour[]> {

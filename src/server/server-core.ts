@@ -73,6 +73,7 @@ export class ServerCore {
       components.commit,
       (batch) => this.onVisible(batch),
       components.insert,
+      (workMs) => this.metrics.batchInsert.observe(workMs / 1000),
     );
     this.metrics = new ServerMetrics({
       queueDepth: () => this.queue.depth,

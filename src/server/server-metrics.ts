@@ -16,6 +16,7 @@ export class ServerMetrics {
   readonly indexed: Counter;
   readonly latency: Histogram;
   readonly batchSize: Histogram;
+  readonly batchInsert: Histogram;
   readonly recalls: Counter;
 
   constructor(sources: MetricSources) {
@@ -46,6 +47,12 @@ export class ServerMetrics {
       name: 'engram_streaming_batch_size',
       help: 'Observations per committed index batch',
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+      registers,
+    });
+    this.batchInsert = new Histogram({
+      name: 'engram_streaming_batch_insert_seconds',
+      help: 'Index worker time to insert one batch (sized to fit 25 ms while the queue can drain)',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers,
     });
     this.recalls = new Counter({

@@ -1,6 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -8,18 +7,10 @@ import { service as healthService } from 'grpc-health-check';
 import { describe, expect, it } from 'vitest';
 import { serverConfigFromFlags } from '../../src/server/server-flags.js';
 import { UserError } from '../../src/util/user-error.js';
+import { freePort } from '../support/free-port.js';
 import { episode, startTestServer, TestStream } from './harness.js';
 
 const BIN = fileURLToPath(new URL('../../bin/engram-stream.js', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 describe('serve flags', () => {
   it('parses durations and numbers into the config', () => {
@@ -155,6 +146,7 @@ describe('metrics, health and reflection', () => {
       expect(text).toMatch(/^engram_streaming_backpressure_state 1$/m);
       expect(text).toMatch(/^engram_streaming_observation_latency_seconds_count 1$/m);
       expect(text).toMatch(/^engram_streaming_batch_size_count 1$/m);
+      expect(text).toMatch(/^engram_streaming_batch_insert_seconds_count 1$/m);
       expect((await fetch(`http://127.0.0.1:${metricsPort}/other`)).status).toBe(404);
     } finally {
       await t.stop();
