@@ -98,8 +98,12 @@ describe('client faults', () => {
     await proxy.close();
     const report = checker.finish();
     expect(result.accepted).toBe(BigInt(total));
-    // The drain close that ended OK carried the final INDEXED mark over everything.
-    expect(result.indexed).toBe(BigInt(total));
+    // The drain close that ended OK carried the final INDEXED mark over everything. A reset
+    // can take the close's answer (final INDEXED, then OK) with it: the sender then learns
+    // that the session closed only from its resume's NOT_FOUND, having seen an older mark;
+    // that nothing was lost is what the recall check below shows.
+    expect([grpc.status.OK, grpc.status.NOT_FOUND]).toContain(result.lastEnd?.code);
+    if (result.lastEnd?.code === grpc.status.OK) expect(result.indexed).toBe(BigInt(total));
     expect(resets).toBeGreaterThan(1);
     expect(result.resumes).toBeGreaterThan(1);
     expect(report.counts.silentDrops).toBe(0);
