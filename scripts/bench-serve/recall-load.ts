@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { RecallRecorder } from '../../src/protocol/recall-recorder.js';
 import { runClock } from '../../src/protocol/run-clock.js';
 import { makeEngramClient } from '../../src/protocol/service-definition.js';
+import { grpcStreamClient } from '../../src/protocol/stream-client.js';
 import { type HistogramSummary, newHistogram, recordMs, summarize } from '../../src/stats/histogram.js';
 import { seededRandom } from '../../src/util/seeded-random.js';
 
@@ -32,7 +33,11 @@ export async function recallFlood(o: RecallFloodOptions): Promise<RecallFigures>
   const client = makeEngramClient(o.address);
   const rand = seededRandom(o.seed);
   const cues = Array.from({ length: 64 }, () => Float32Array.from({ length: o.dim }, () => rand() * 2 - 1));
-  const recorder = new RecallRecorder({ client, sink: () => {}, clock: runClock() });
+  const recorder = new RecallRecorder({
+    streams: grpcStreamClient(client),
+    sink: () => {},
+    clock: runClock(),
+  });
   const latency = newHistogram();
   const started = performance.now();
   const until = started + o.seconds * 1000;
