@@ -58,11 +58,20 @@ export interface ConformOptions {
   expectations?: { list: readonly Expectation[]; file: string };
 }
 
-/** Flags the embedded server gets: short idle timeout and heartbeat, small queue, a reachable element limit. */
+/**
+ * Flags the embedded server gets: short idle timeout and heartbeat, small queue, a reachable
+ * element limit, and an index slow enough for one tester process to fill that queue: at 384-d
+ * and the default efConstruction an index worker that always has a batch queued inserts about
+ * as fast as the four flood streams of this process offer on two cores, and a flood that cannot
+ * reach OVERLOADED leaves the flow cases undecided. efConstruction 400 makes inserts about four
+ * times dearer and changes nothing else a case looks at.
+ */
 export function embeddedServerArgs(dim: number): string[] {
   return [
     '--dim',
     String(dim),
+    '--ef-construction',
+    '400',
     '--queue-capacity',
     '256',
     '--session-idle-timeout',
