@@ -13,6 +13,8 @@ export interface ServerMemory {
 
 export interface ForkedServer {
   address: string;
+  /** host:port of the HTTP listener (WebSocket, HTTP recall), with `httpPort` set. */
+  httpAddress: string | undefined;
   child: ChildProcess;
   /** Memory after two full collections, and what the server still holds. */
   memory(): Promise<ServerMemory>;
@@ -26,8 +28,8 @@ export async function forkServer(overrides: Partial<ServerConfig>): Promise<Fork
     execArgv: ['--expose-gc', '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const address = await new Promise<string>((resolve, reject) => {
-    child.once('message', (m: { type: string; address: string }) => resolve(m.address));
+  const ready = await new Promise<{ address: string; httpAddress?: string }>((resolve, reject) => {
+    child.once('message', (m: { type: string; address: string; httpAddress?: string }) => resolve(m));
     child.once('exit', (code) => reject(new Error(`server child exited with ${code} before it was ready`)));
   });
   const request = <T>(type: string): Promise<T> =>
@@ -36,7 +38,8 @@ export async function forkServer(overrides: Partial<ServerConfig>): Promise<Fork
       child.send({ type });
     });
   return {
-    address,
+    address: ready.address,
+    httpAddress: ready.httpAddress,
     child,
     memory: () => request<ServerMemory>('memory'),
     backlog: async () => (await request<{ backlog: Backlog }>('backlog')).backlog,

@@ -7,7 +7,7 @@ import { startServer } from '../../src/server/start-server.js';
 const overrides = JSON.parse(process.argv[2] ?? '{}') as Partial<ServerConfig>;
 const server = await startServer({ ...defaultServerConfig(), host: '127.0.0.1', port: 0, ...overrides });
 const send = (m: unknown) => process.send?.(m);
-send({ type: 'ready', address: server.address });
+send({ type: 'ready', address: server.address, httpAddress: server.httpAddress });
 
 process.on('message', async (m: { type: string }) => {
   if (m.type === 'memory') {
