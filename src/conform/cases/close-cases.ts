@@ -1,7 +1,9 @@
 // Close (CLS): drain then STATE_CLOSED then OK, the final INDEXED ack, last_sequence
 // checked, no-drain close, observations after close, repeated close.
 import { status as Grpc } from '@grpc/grpc-js';
-import { describeOutcome } from '../case-stream.js';
+import type { HistoryEvent, SessionKey } from '../../history/history.js';
+import type { CaseContext } from '../case-context.js';
+import { type CaseStream, describeOutcome } from '../case-stream.js';
 import { type ConformCase, strictly } from '../case-types.js';
 import { describeEvent } from '../describe-event.js';
 import { type AckEvent, isIndexedAck } from '../event-kinds.js';
@@ -23,6 +25,48 @@ const TWO_POW_53_PLUS_1 = 2n ** 53n + 1n;
 /** Observations sent right before a close in one write (well under a 64 KiB window at 768 dimensions). */
 const OWN_WITH_CLOSE = 8n;
 
+/** The stream's events from log index `from` up to its STATE_CLOSED (the caller made sure there is one). */
+function beforeClosed(ctx: CaseContext, stream: CaseStream, from: number): HistoryEvent[] {
+  const after = ctx.log.events.slice(from).filter((e) => 'stream' in e && e.stream === stream.id);
+  return after.slice(
+    0,
+    after.findIndex((e) => e.type === 'status' && e.state === 'CLOSED'),
+  );
+}
+
+/**
+ * A drained close of a session whose INDEXED mark `last` the client saw before it closed:
+ * only the final INDEXED ack of the close can carry the mark then (IDX-3 lets only it repeat
+ * one), so a server that skips the drain is told apart whatever the timing.
+ */
+async function closeRepeatingKnownMark(ctx: CaseContext, session: SessionKey, last: bigint): Promise<void> {
+  const { stream } = await ctx.start({ session, indexAcks: true });
+  await acceptRun(ctx, stream, 1n, last);
+  const indexed = await ctx.log.waitFor(
+    (e): e is AckEvent => isIndexedAck(e) && e.stream === stream.id && e.seq >= last,
+    ctx.scaled(10_000),
+  );
+  if (!indexed)
+    return ctx.fail(
+      `INDEXED through ${last} within 10 s`,
+      `marks: ${stream.indexedMarks().join(', ') || 'none'}`,
+    );
+  const closeAt = ctx.log.events.length;
+  stream.close(true, last);
+  await awaitDrainedEnd(ctx, stream, last, closeAt);
+  const closing = beforeClosed(ctx, stream, closeAt);
+  if (!closing.some((e) => isIndexedAck(e) && e.seq === last)) {
+    return ctx.fail(
+      `INDEXED through ${last} repeated after the close request, before STATE_CLOSED`,
+      `after the close: ${ctx.log.events
+        .slice(closeAt)
+        .filter((e) => 'stream' in e && e.stream === stream.id)
+        .map(describeEvent)
+        .join('; ')}`,
+    );
+  }
+}
+
 export const CLOSE_CASES: ConformCase[] = [
   {
     id: 'close.drain-final-indexed',
@@ -31,16 +75,16 @@ export const CLOSE_CASES: ConformCase[] = [
     requirement:
       'A drained close sends the final INDEXED ack covering everything accepted, then STATE_CLOSED, then OK',
     acceptable: strictly(
-      'INDEXED through the last sequence after the close request, before STATE_CLOSED; the RPC ends OK',
+      'INDEXED through the last sequence after the close request, before STATE_CLOSED, the RPC ends OK; that ack repeats the mark, or a second close with the mark already seen repeats it',
     ),
-    // Its own check (the final mark before STATE_CLOSED, behind another session's
-    // backlog) catches a skipped drain without the CLS-7 check of STATE_CLOSED.
+    // Its own checks (the final mark before STATE_CLOSED, shown to be the close's) catch a
+    // skipped drain without the CLS-7 check of STATE_CLOSED.
     catches: ['no-drain-on-close'],
     needs: ['index-acks'],
     async procedure(ctx) {
       const { backlog } = backlogSizes(ctx);
-      // Few enough to leave with the close in one flow-control window: the server reads
-      // the close right behind them, before any of them can be visible.
+      // Few enough to leave with the close in one flow-control window: the server usually
+      // reads the close right behind them, before any of them can be visible (see below).
       const n = OWN_WITH_CLOSE;
       const { stream } = await ctx.start({ indexAcks: true });
       const ahead = await queueBacklog(ctx, backlog);
@@ -49,16 +93,26 @@ export const CLOSE_CASES: ConformCase[] = [
       stream.close(true, n);
       await stream.expectAcceptedRun(1n, n);
       await awaitDrainedEnd(ctx, stream, n, closeAt);
-      const after = ctx.log.events.slice(closeAt).filter((e) => 'stream' in e && e.stream === stream.id);
-      const closedAt = after.findIndex((e) => e.type === 'status' && e.state === 'CLOSED');
-      const final = after.slice(0, closedAt).findLast((e) => e.type === 'ack' && e.status === 'INDEXED');
-      if (final?.type !== 'ack' || final.seq !== n) {
+      const final = beforeClosed(ctx, stream, closeAt).findLast(isIndexedAck);
+      if (final?.seq !== n) {
         return ctx.fail(
           `INDEXED through seq=${n} after the close request and before STATE_CLOSED`,
           final ? describeEvent(final) : 'no INDEXED ack between the close and STATE_CLOSED',
         );
       }
       await finishBacklog(ctx, ahead);
+      // Nothing makes the server read the close before all n are visible: a stalled tester
+      // (or transport) can deliver it late, and a server that skips the drain then shows one
+      // INDEXED through n that went out before the close, just as a draining server that
+      // coalesces its acks shows one final ack. A repeated mark is the final ack (IDX-3);
+      // without one, the close is proven where the client saw the mark before closing.
+      const carriers = beforeClosed(ctx, stream, 0).filter((e) => isIndexedAck(e) && e.seq === n).length;
+      if (carriers < 2) {
+        ctx.note(
+          `one INDEXED through ${n}: it may have gone out before the server read the close; session 'b' closes with its mark already known`,
+        );
+        await closeRepeatingKnownMark(ctx, 'b', 5n);
+      }
       return behaved('as-specified');
     },
   },
@@ -74,32 +128,7 @@ export const CLOSE_CASES: ConformCase[] = [
     catches: ['no-drain-on-close'],
     needs: ['index-acks'],
     async procedure(ctx) {
-      const { stream } = await ctx.start({ indexAcks: true });
-      await acceptRun(ctx, stream, 1n, 5n);
-      const indexed = await ctx.log.waitFor(
-        (e): e is AckEvent => isIndexedAck(e) && e.stream === stream.id && e.seq >= 5n,
-        ctx.scaled(10_000),
-      );
-      if (!indexed)
-        return ctx.fail(
-          'INDEXED through 5 within 10 s',
-          `marks: ${stream.indexedMarks().join(', ') || 'none'}`,
-        );
-      // Everything is indexed and the client knows it: only the final ack of the close can carry the mark now.
-      const closeAt = ctx.log.events.length;
-      stream.close(true, 5n);
-      await awaitDrainedEnd(ctx, stream, 5n, closeAt);
-      const after = ctx.log.events.slice(closeAt).filter((e) => 'stream' in e && e.stream === stream.id);
-      const closedAt = after.findIndex((e) => e.type === 'status' && e.state === 'CLOSED');
-      const repeated = after
-        .slice(0, closedAt)
-        .some((e) => e.type === 'ack' && e.status === 'INDEXED' && e.seq === 5n);
-      if (!repeated) {
-        return ctx.fail(
-          'INDEXED through 5 repeated after the close request, before STATE_CLOSED',
-          `after the close: ${after.map(describeEvent).join('; ')}`,
-        );
-      }
+      await closeRepeatingKnownMark(ctx, 'a', 5n);
       return behaved('as-specified');
     },
   },
