@@ -35,6 +35,9 @@ export class IndexWorker {
   private readonly replies = new Map<number, Reply>();
   private nextId = 0;
   private terminating = false;
+  /** Set when the worker says it started: its module, native library included, is loaded. */
+  loaded = false;
+  private readonly exited: Promise<void>;
   /** Batches sent and not yet inserted. */
   inFlight = 0;
   /** What inserts cost on this worker, from its own measurements. */
@@ -48,8 +51,12 @@ export class IndexWorker {
     this.started = new Promise((resolve) => {
       started = resolve;
     });
+    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.on('message', (m: FromIndexWorker) => {
-      if (m.type === 'started') return started(m);
+      if (m.type === 'started') {
+        this.loaded = true;
+        return started(m);
+      }
       const reply = this.replies.get(m.id);
       this.replies.delete(m.id);
       reply?.(m);
@@ -94,8 +101,17 @@ export class IndexWorker {
     return m.labels.map((label, i) => ({ label, distance: m.distances[i] as number }));
   }
 
-  terminate(): Promise<number> {
+  /**
+   * Stops the thread, but never while it is still loading: terminating a worker inside
+   * hnswlib-node's native module initialisation aborts the whole process (napi_throw
+   * fails in a terminating environment: FATAL ERROR, a native stack trace), which a
+   * server that stops right after it started (a port already in use) ran into on a busy
+   * machine. The worker says it started at the end of its module, so that is awaited
+   * (or its exit).
+   */
+  async terminate(): Promise<number> {
     this.terminating = true;
+    if (!this.loaded) await Promise.race([this.started, this.exited]);
     return this.worker.terminate();
   }
 }

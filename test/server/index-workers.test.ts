@@ -66,3 +66,16 @@ describe('index worker insert costs', () => {
     }
   });
 });
+
+describe('index workers stopped right after their start', () => {
+  // The server does that when it cannot listen (a port already in use). Terminating a
+  // worker thread while it loads hnswlib-node's native module aborts the process.
+  it('terminate() waits until every worker has loaded (said it started), then stops them', async () => {
+    for (let round = 0; round < 3; round++) {
+      const workers = new IndexWorkers(2, { ...options, nice: 0 });
+      expect(workers.workers.some((w) => w.loaded)).toBe(false);
+      await workers.terminate();
+      expect(workers.workers.map((w) => w.loaded)).toEqual([true, true]);
+    }
+  });
+});
