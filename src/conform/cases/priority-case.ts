@@ -9,7 +9,7 @@ import type { HistoryEvent } from '../../history/history.js';
 import type { CaseContext } from '../case-context.js';
 import { type CaseStream, describeOutcome } from '../case-stream.js';
 import type { ConformCase } from '../case-types.js';
-import type { AckEvent } from '../event-kinds.js';
+import { type AckEvent, isIndexedAck } from '../event-kinds.js';
 import { STALL_MATTERS_MS, testerStalled } from '../tester-stall.js';
 import { behaved, type CaseVerdict, inconclusive } from '../verdict.js';
 import { drainClose } from './case-steps.js';
@@ -117,20 +117,49 @@ export const PRIORITY_CASE: ConformCase = {
     let nextImportant = 1n;
     let nextNormal = 1n;
     let offered = 0;
+    let importantSentAt = 0;
     const admitted: AckEvent[] = [];
     const floods: FloodResult[] = [];
-    const normalStreams = new Set([normal.id]);
+    const started: Flood[] = [];
+    // Every stream that offered normal observations, fresh flood lanes included.
+    const normalStreams = () =>
+      new Set([normal.id, ...started.flatMap((f) => f.lanes.map((l) => l.stream.id))]);
+    // IDX-7 per admitted important observation, once its INDEXED ack came.
+    const overtook = new Map<AckEvent, number>();
+    const sawOvertaking = (): boolean => {
+      for (const a of admitted) {
+        if (overtook.has(a)) continue;
+        const n = overtaken(ctx, a, normalStreams());
+        if (n !== undefined) overtook.set(a, n);
+      }
+      return [...overtook.values()].some((n) => n > 0);
+    };
+    // Enough pairs, and (where INDEXED acks show it) one important observation seen
+    // overtaking: a target whose batches can take the whole backlog at once shows that
+    // only when a pair meets a backlog longer than a batch, so pairs go on until then.
+    const decided = () => admitted.length >= PAIRS && (!indexAcks || sawOvertaking());
     const until = ctx.clock.now() + ctx.scaled(PAIRS_MS);
     // A sustained flood holds the queue at its 90% limit: each observation the index
     // takes out is offered again at once. Pairs follow one another for as long as it
     // lasts, so a pair that arrives while the queue is at its limit is only a matter of
     // tries, however slowly this tester runs; a flood that ran out (its streams offered
     // all their spaces may hold, or its time) gives way to a fresh one.
-    while (admitted.length < PAIRS && ctx.clock.now() < until) {
+    while (!decided() && ctx.clock.now() < until) {
       const f = await Flood.start(ctx, { sustain: true, indexAcks, label: `flood${floods.length + 1}` });
-      for (const l of f.lanes) normalStreams.add(l.stream.id);
+      started.push(f);
       const first = await f.firstOverload;
-      while (first && admitted.length < PAIRS && !f.isOver && ctx.clock.now() < until) {
+      while (first && !decided() && !f.isOver && ctx.clock.now() < until) {
+        // One important observation of the case in the queue at a time, where INDEXED acks
+        // show when it left: the room above 90% is for them, and pairs that follow one
+        // another faster than batches are indexed would fill it to capacity.
+        if (indexAcks && nextImportant > 1n) {
+          const visible = await ctx.log.waitFor(
+            (e): e is AckEvent => isIndexedAck(e) && e.stream === important.id && e.seq >= nextImportant - 1n,
+            ctx.scaled(1000),
+            importantSentAt,
+          );
+          if (!visible) continue;
+        }
         // The target says each change of state at once: a pair goes out only while its
         // last word was OVERLOADED, so tries are not spent while the queue is below 90%.
         if (lastState(ctx, normal) !== 'OVERLOADED') {
@@ -139,6 +168,7 @@ export const PRIORITY_CASE: ConformCase = {
         }
         offered++;
         normal.send(nextNormal, ctx.episodes.valid());
+        importantSentAt = ctx.log.events.length;
         important.send(nextImportant, ctx.episodes.valid({ importance: IMPORTANT }), { priority: true });
         const n = await normal.nextOutcome(ctx.scaled(10_000));
         const i = await important.nextOutcome(ctx.scaled(10_000));
@@ -178,6 +208,6 @@ export const PRIORITY_CASE: ConformCase = {
     }
     ctx.note(evidence);
     if (!indexAcks) return behaved('unseen-order', evidence);
-    return visibilityOrder(ctx, admitted, normalStreams);
+    return visibilityOrder(ctx, admitted, normalStreams());
   },
 };
