@@ -10,6 +10,13 @@ describe('a client that does not read its acks', () => {
     try {
       const call = t.client.ObserveStream();
       call.on('error', () => {});
+      // The application reads nothing, but its gRPC library must still ask the transport for
+      // messages once: grpc-js takes messages from HTTP/2 only into a Readable that was read
+      // from, up to its 16-message buffer, then pauses the HTTP/2 stream, so flow control
+      // reaches the server. A stream never read from at all keeps flowing and grpc-js holds
+      // every message in an unbounded array of its own: then the server is never pushed back,
+      // and this client, not the server, buffers without bound (seen: all 50,000 answered).
+      call.read(0);
       call.write(initRequest({ memorySpaceId: SPACE, sessionId: 'slow-reader' }));
       const bytes = encodeEpisode(episode(1));
       const n = 50_000;
