@@ -1,4 +1,5 @@
-// scenarios/chaos.yaml, shortened (every time scaled down, 8-d, fewer sessions), against
+// scenarios/chaos.yaml, shortened (every time scaled down, 8-d, fewer sessions, and a reset
+// of every connection in a quiet moment after the chaos), against
 // the reference server: no finding. Against mutant servers that lose an observation on
 // resume, or index one twice, the same chaos fails, with the finding that names the fault.
 import { readFileSync } from 'node:fs';
@@ -28,6 +29,17 @@ function shortenedChaos(): string {
   });
   doc.set('dim', 8);
   doc.set('sessions', 4);
+  // Then every connection is reset in a quiet moment, when nothing is in flight: a resume
+  // must then report exactly the last ACCEPTED sequence. After the chaos's own resets a send
+  // is often still in transit, and a server that reports one more than it accepted
+  // (lose-on-resume) looks like one whose last ack was lost: on a busy machine the mutant
+  // went unnoticed in about half the runs. Here it cannot hide.
+  const phases = doc.get('phases') as { items: Array<{ get(k: string): unknown }> };
+  const chaosMs = phases.items.reduce((ms, p) => ms + Number.parseFloat(String(p.get('duration'))), 0);
+  // The sessions stay open through the pause because observations are still to come after it.
+  doc.addIn(['phases'], doc.createNode({ name: 'quiet', duration: '2s', shape: 'constant', rate: 0 }));
+  doc.addIn(['phases'], doc.createNode({ name: 'after', duration: '1s', shape: 'constant', rate: 40 }));
+  doc.addIn(['faults'], doc.createNode({ at: `${chaosMs + 1500}ms`, kind: 'reset', share: 1 }));
   // Keepalive scales down with the rest; the black hole keeps room for it to notice on a busy machine.
   const faults = doc.get('faults') as { items: unknown[] };
   for (const item of faults.items) {

@@ -391,6 +391,12 @@ export class SessionDriver {
     if (notAccepted > 0) this.d.events.count(DriverCounter.notAcceptedAtEnd, notAccepted);
     const stream = this.stream;
     if (!stream || !this.connected) {
+      // A stream still open (its resume was answered with a position the session refused)
+      // ends now, so its end is recorded before the session reports it is done.
+      if (stream && !stream.isEnded) {
+        stream.cut();
+        await stream.ended;
+      }
       this.d.channel.close();
       return;
     }
