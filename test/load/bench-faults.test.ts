@@ -92,6 +92,22 @@ describe('bench faults against the reference server', () => {
     expect(r.counters.resumes).toBe(1);
   });
 
+  it('[SEQ-3][SEQ-4] a gap or duplicate due while its session is between streams goes out on the next one', async () => {
+    // Cut at 500 ms, resumed at 800 ms: the gap (600 ms) and the duplicates (650 ms) fall
+    // due in between, and must wait for the resumed stream rather than be skipped.
+    const r = await bench([
+      STEADY,
+      'faults:',
+      '  - { at: 500ms, kind: disconnect, cut: stream, resumeAfter: 300ms, share: 1 }',
+      '  - { at: 600ms, kind: gap, share: 1, count: 2 }',
+      '  - { at: 650ms, kind: duplicate, share: 1, count: 2 }',
+    ]);
+    expectClean(r);
+    expect(r.counters.resumes).toBe(SESSIONS);
+    expect(r.counters['injected_rejected{SEQUENCE_GAP}']).toBe(2 * SESSIONS);
+    expect(r.counters['injected_rejected{DUPLICATE_SEQUENCE}']).toBe(2 * SESSIONS);
+  });
+
   it('a hold defers sends, then they go out as a burst', async () => {
     const r = await bench([STEADY, 'faults: [{ at: 500ms, kind: hold, for: 300ms, share: 1 }]']);
     expectClean(r);

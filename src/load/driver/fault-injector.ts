@@ -32,8 +32,11 @@ export interface FaultTarget {
   resume(): void;
 }
 
-/** A duplicate needs something accepted to repeat: until then it is tried again this often. */
-const DUPLICATE_RETRY_MS = 50;
+/**
+ * A gap or duplicate goes out on a connected stream, and a duplicate needs something accepted
+ * to repeat: until then it is tried again this often (while the session runs), never skipped.
+ */
+const INJECT_RETRY_MS = 50;
 
 export class FaultInjector {
   private readonly timers: NodeJS.Timeout[] = [];
@@ -79,16 +82,18 @@ export class FaultInjector {
         this.disconnect(fault.cut, fault.resumeAfterMs);
         return;
       case 'gap':
-        if (!stream) return;
+        if (!stream) {
+          this.retry(fault);
+          return;
+        }
         for (let i = 0; i < fault.count; i++) {
           this.target.sendInjected(stream, 'gap', this.backlog.resendFrom + 1 + i);
         }
         this.events.count(DriverCounter.injectedGaps, fault.count);
         return;
       case 'duplicate':
-        if (!stream) return;
-        if (this.backlog.acceptedThrough === 0) {
-          this.timers.push(setTimeout(() => this.inject(fault), DUPLICATE_RETRY_MS));
+        if (!stream || this.backlog.acceptedThrough === 0) {
+          this.retry(fault);
           return;
         }
         for (let i = 0; i < fault.count; i++) {
@@ -97,6 +102,11 @@ export class FaultInjector {
         this.events.count(DriverCounter.injectedDuplicates, fault.count);
         return;
     }
+  }
+
+  /** The session is between streams (resuming) or has nothing to repeat yet: the fault waits. */
+  private retry(fault: FaultEvent): void {
+    this.timers.push(setTimeout(() => this.inject(fault), INJECT_RETRY_MS));
   }
 
   private disconnect(cut: 'stream' | 'channel', resumeAfterMs: number): void {
